@@ -1,0 +1,82 @@
+"""The `digest` command: thin wrappers that read arguments, call the core, print.
+
+    digest build      validate, build with MkDocs into a temporary folder, swap site/ in
+    digest serve      preview with live reload on content/ and templates/ changes
+    digest check      validate content without building
+    digest import listing FILE --added YYYY-MM-DD
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from .errors import DigestError
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-11-26, got {value!r}") from None
+
+
+def _add_config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path,
+                        help="the site's mkdocs.yml (default: ./mkdocs.yml)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="digest", description="Build a research digest site.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="validate content and build the site into site/")
+    _add_config_option(build)
+    build.add_argument("-d", "--site-dir", type=Path, help="output folder (default: mkdocs.yml's site_dir)")
+    build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+
+    serve = commands.add_parser("serve", help="preview the site with live reload")
+    _add_config_option(serve)
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="address (default 127.0.0.1:8000)")
+
+    check = commands.add_parser("check", help="validate content without building")
+    _add_config_option(check)
+
+    importer = commands.add_parser("import", help="add papers to content/")
+    formats = importer.add_subparsers(dest="format", required=True, metavar="FORMAT")
+    listing = formats.add_parser("listing", help="a pasted 'trending papers' listing (title/abstract line pairs)")
+    listing.add_argument("file", type=Path)
+    listing.add_argument("--added", type=_date, default=None,
+                         help="the day these papers enter the digest, YYYY-MM-DD (default: today)")
+    _add_config_option(listing)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            from .commands import build
+            return build(args.config_file, site_dir=args.site_dir, quiet=args.quiet)
+        if args.command == "serve":
+            from .commands import serve
+            return serve(args.config_file, dev_addr=args.dev_addr)
+        if args.command == "check":
+            from .commands import check
+            return check(args.config_file)
+        if args.command == "import":
+            from .commands import import_file
+            return import_file(args.config_file, args.format, args.file,
+                               added=args.added or dt.date.today())
+    except DigestError as exc:
+        print(f"error: {exc}" if "\n" not in str(exc) else str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 2  # pragma: no cover - argparse rejects unknown commands first
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""What each `digest` command does: configuration, MkDocs, and the site/ swap.
+
+The core (generator.pipeline) knows nothing of MkDocs; the plugin hands its
+plan to MkDocs; these functions run MkDocs the way a curator wants it run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .content import check_content
+from .errors import BuildError, ContentError, DigestError, ImportError_
+from .importers import IMPORTERS
+from .importing import apply_import, load_existing, plan_import
+
+log = logging.getLogger("mkdocs.plugins.digest")
+
+
+def _setup_logging(quiet: bool = False) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    logger.propagate = False
+
+
+def load_mkdocs_config(config_file: Path, **overrides: Any) -> Any:
+    from mkdocs import exceptions
+    from mkdocs.config import load_config
+
+    if not config_file.is_file():
+        raise BuildError(f"{config_file}: not found; run digest in the folder that holds mkdocs.yml, "
+                         "or pass -f path/to/mkdocs.yml")
+    try:
+        return load_config(config_file=str(config_file), **overrides)
+    except exceptions.ConfigurationError as exc:
+        raise BuildError(f"{config_file}: {exc}") from None
+
+
+def content_dir_of(config: Any) -> Path:
+    return Path(config["docs_dir"])
+
+
+def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = False) -> int:
+    """Build into a temporary folder beside site/, then swap it in.
+
+    Whatever fails (content, templates, MkDocs, a kill midway), the previous
+    site/ is left as it was: only a finished build is ever moved into place.
+    """
+    from mkdocs import exceptions
+    from mkdocs.commands.build import build as mkdocs_build
+
+    _setup_logging(quiet)
+    config = load_mkdocs_config(config_file)
+    target = Path(site_dir or config["site_dir"]).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        config = load_mkdocs_config(config_file, site_dir=str(staging))
+        try:
+            mkdocs_build(config)
+        except exceptions.Abort as exc:
+            raise BuildError(f"the build was aborted: {exc}; nothing was published") from None
+        except exceptions.MkDocsException as exc:
+            raise BuildError(f"{exc}\nthe build failed; {target} was left as it was") from None
+        _swap_into_place(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if not quiet:
+        pages = sum(1 for _ in target.rglob("index.html"))
+        print(f"Built {pages} pages into {os.path.relpath(target)}", file=sys.stderr)
+    return 0
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    """Replace target by staging with two renames on one file system."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        os.rename(target, old / target.name)
+    os.rename(staging, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def serve(config_file: Path, *, dev_addr: str) -> int:
+    from mkdocs import exceptions
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    _setup_logging()
+    load_mkdocs_config(config_file)  # fail early, with our message, on a missing or bad file
+    try:
+        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+    except exceptions.MkDocsException as exc:
+        raise BuildError(str(exc)) from None
+    return 0
+
+
+def check(config_file: Path) -> int:
+    config = load_mkdocs_config(config_file)
+    digest, problems = check_content(content_dir_of(config))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    if errors:
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        return 1
+    print(f"{len(digest.papers)} papers, {len(digest.themes)} themes: OK"
+          + (f" ({warnings} warning(s))" if warnings else ""), file=sys.stderr)
+    return 0
+
+
+def import_file(config_file: Path, fmt: str, path: Path, *, added: dt.date) -> int:
+    config = load_mkdocs_config(config_file)
+    content_dir = content_dir_of(config)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportError_(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportError_(f"{path}:{line}: not UTF-8 (byte {data[exc.start]:#04x}); "
+                           "convert the file to UTF-8 and import again") from None
+    incoming = IMPORTERS[fmt](text, str(path))
+    try:
+        existing = load_existing(content_dir)
+    except ContentError as exc:
+        raise DigestError(f"{exc}\nfix the content before importing into it") from None
+    plan = plan_import(existing, incoming, added=added, source=f"{fmt}:{path.name}")
+    apply_import(content_dir, plan)
+    for paper in plan.added:
+        print(f"added    {paper.slug}")
+    for item, existing_paper in plan.skipped:
+        print(f"present  {existing_paper.slug}  (line {item.line})")
+    print(f"{len(plan.added)} added, {len(plan.skipped)} already present", file=sys.stderr)
+    return 0

@@ -1,0 +1,74 @@
+"""Curated themes: match a taxonomy's phrases against titles and abstracts.
+
+Scoring, per paper and theme: each distinct phrase found in the title counts
+TITLE_WEIGHT, each found only in the abstract counts ABSTRACT_WEIGHT. A paper
+joins every theme scoring at least MIN_SCORE, best first, at most
+MAX_THEMES_PER_PAPER. A `themes:` pin in front matter replaces the rules for
+that paper. Phrases match whole words, case-insensitively, with hyphens and
+spaces interchangeable and an optional plural "s"/"es" at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .model import Digest, Grouping, Membership, Paper, Theme
+
+TITLE_WEIGHT = 3.0
+ABSTRACT_WEIGHT = 1.0
+MIN_SCORE = 2.0  # one title hit, or two distinct phrases in the abstract
+MAX_THEMES_PER_PAPER = 3
+
+
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
+    words = re.findall(r"[^\W_]+|[^\w\s-]", phrase.lower())
+    body = r"[\s\-]+".join(re.escape(w) for w in words)
+    return re.compile(rf"(?<![\w-]){body}(?:e?s)?(?![\w])", re.IGNORECASE)
+
+
+def compile_rules(themes: Iterable[Theme]) -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    return {t.slug: [(phrase, phrase_pattern(phrase)) for phrase in t.match] for t in themes}
+
+
+def score_paper(paper: Paper, rules: list[tuple[str, re.Pattern[str]]]) -> tuple[float, tuple[str, ...]]:
+    score = 0.0
+    matched = []
+    for phrase, pattern in rules:
+        if pattern.search(paper.title):
+            score += TITLE_WEIGHT
+            matched.append(phrase)
+        elif pattern.search(paper.abstract):
+            score += ABSTRACT_WEIGHT
+            matched.append(phrase)
+    return score, tuple(matched)
+
+
+def curated_memberships(paper: Paper, themes: tuple[Theme, ...],
+                        rules: dict[str, list[tuple[str, re.Pattern[str]]]]) -> tuple[Membership, ...]:
+    if paper.pinned_themes:
+        return tuple(Membership(theme=slug, score=0.0, reasons=(), pinned=True) for slug in paper.pinned_themes)
+    order = {t.slug: i for i, t in enumerate(themes)}
+    scored = []
+    for theme in themes:
+        score, matched = score_paper(paper, rules[theme.slug])
+        if score >= MIN_SCORE:
+            scored.append(Membership(theme=theme.slug, score=score, reasons=matched))
+    scored.sort(key=lambda m: (-m.score, order[m.theme]))
+    return tuple(scored[:MAX_THEMES_PER_PAPER])
+
+
+def group(digest: Digest) -> Grouping:
+    """Assign every paper to its curated themes; papers the rules miss get none."""
+    rules = compile_rules(digest.themes)
+    memberships = {p.slug: curated_memberships(p, digest.themes, rules) for p in digest.papers}
+    return make_grouping(digest.themes, memberships)
+
+
+def make_grouping(themes: tuple[Theme, ...], memberships: dict[str, tuple[Membership, ...]]) -> Grouping:
+    members: dict[str, list[str]] = {t.slug: [] for t in themes}
+    for paper_slug in sorted(memberships):
+        for membership in memberships[paper_slug]:
+            members[membership.theme].append(paper_slug)
+    return Grouping(themes=themes, memberships=memberships,
+                    members={slug: tuple(papers) for slug, papers in members.items()})

@@ -1,0 +1,87 @@
+"""The build path, top to bottom, with no MkDocs in it.
+
+    content/ -> load + validate -> group by theme -> relate -> render pages (+ feeds, data)
+             -> SitePlan {path: page | file}
+
+`plan_site` returns the whole plan; an adapter (generator.plugin for MkDocs)
+decides how it reaches the disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .content import load_digest
+from .grouping import group
+from .model import Digest, Grouping, Related
+from .relating import relate
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """URL formats and sizes; the plugin fills these from mkdocs.yml."""
+
+    site_name: str = "Research digest"
+    site_url: str = ""
+    intro: str = ""
+    home_url: str = ""
+    themes_url: str = "themes/"
+    theme_url: str = "themes/{slug}/"
+    paper_url: str = "papers/{slug}/"
+    archive_url: str = "archive/"
+    feed_rss: str = "feed.xml"
+    feed_atom: str = "atom.xml"
+    theme_feed_rss: str = "themes/{slug}/feed.xml"
+    theme_feed_atom: str = "themes/{slug}/atom.xml"
+    opml: str = "feeds.opml"
+    feed_items: int = 50  # newest items per feed
+    latest: int = 10  # papers listed under "latest additions" on the home page
+    related: int = 5  # related papers per paper page
+    use_directory_urls: bool = True
+    template_dirs: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlannedPage:
+    url: str  # site-relative, like "papers/some-slug/"
+    title: str  # plain text; escaped where it is used
+    html: str  # the page body, already rendered
+    head_links: tuple[tuple[str, str, str], ...] = ()  # (type, title, site-relative href)
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    pages: dict[str, PlannedPage] = field(default_factory=dict)  # by source path, like "papers/x.md"
+    files: dict[str, bytes] = field(default_factory=dict)  # feeds and data, by output path
+    newest: dt.date | None = None  # the newest paper's added date: the site's date
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything known about the content before rendering."""
+
+    digest: Digest
+    grouping: Grouping
+    related: dict[str, tuple[Related, ...]]
+
+
+def analyse(digest: Digest, options: SiteOptions) -> Analysis:
+    grouping = group(digest)
+    related = relate(digest.papers, k=options.related)
+    return Analysis(digest=digest, grouping=grouping, related=related)
+
+
+def plan_site(content_dir: Path, options: SiteOptions) -> SitePlan:
+    from .render import render_site  # jinja2 loads only when pages are wanted
+
+    digest = load_digest(content_dir)
+    analysis = analyse(digest, options)
+    return render_site(analysis, options)
+
+
+def source_path(url: str) -> str:
+    """The Markdown source path MkDocs needs for a page at url: "papers/x/" -> "papers/x.md"."""
+    stem = url.strip("/")
+    return f"{stem}.md" if stem else "index.md"

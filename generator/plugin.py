@@ -1,0 +1,149 @@
+"""The MkDocs adapter: hands the core's site plan to MkDocs as generated files.
+
+    on_config  check settings, add our theme overrides and stylesheet
+    on_files   load content, plan the site, swap content files for planned pages
+    on_page_*  give each planned page its title and pre-rendered HTML (no Markdown pass)
+    on_serve   also watch templates/ (MkDocs already watches the content folder)
+
+So plain `mkdocs build`, `mkdocs serve` and `mkdocs gh-deploy` work as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .content import PAPERS_DIR, THEMES_FILE
+from .errors import DigestError
+from .pipeline import PlannedPage, SiteOptions, SitePlan, plan_site, source_path
+from .render import default_templates
+
+log = logging.getLogger("mkdocs.plugins.digest")
+
+STYLESHEET = "assets/digest.css"
+
+
+class DigestConfig(base.Config):
+    intro = c.Type(str, default="")
+    home_url = c.Type(str, default="")
+    themes_url = c.Type(str, default="themes/")
+    theme_url = c.Type(str, default="themes/{slug}/")
+    paper_url = c.Type(str, default="papers/{slug}/")
+    archive_url = c.Type(str, default="archive/")
+    latest = c.Type(int, default=10)
+    related = c.Type(int, default=5)
+    templates_dir = c.Type(str, default="templates")
+
+
+class DigestPlugin(BasePlugin[DigestConfig]):
+    def __init__(self) -> None:
+        self.plan = SitePlan()
+        self.templates_dir: Path | None = None
+        self._epoch_we_set: str | None = None
+
+    def on_config(self, config: Any) -> Any:
+        if not config.use_directory_urls:
+            raise PluginError("digest: set `use_directory_urls: true` in mkdocs.yml; paper and theme "
+                              "pages use directory URLs like papers/<slug>/")
+        for key in ("paper_url", "theme_url"):
+            if "{slug}" not in self.config[key] or not self.config[key].endswith("/"):
+                raise PluginError(f"digest: `{key}` must contain {{slug}} and end with '/', "
+                                  f"got {self.config[key]!r}")
+        config_dir = Path(config.config_file_path or ".").resolve().parent
+        self.templates_dir = (config_dir / self.config.templates_dir).resolve()
+        # Our overrides of Material's templates sit after the site's own custom_dir
+        # (so a site can still override them) and before the theme's.
+        overrides = [str(d / "overrides") for d in (self.templates_dir, default_templates())
+                     if (d / "overrides").is_dir()]
+        position = 1 if config.theme.custom_dir else 0
+        for directory in reversed(overrides):
+            if directory not in config.theme.dirs:
+                config.theme.dirs.insert(position, directory)
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.insert(0, STYLESHEET)
+        return config
+
+    def options(self, config: Any) -> SiteOptions:
+        return SiteOptions(
+            site_name=config.site_name, site_url=config.site_url or "", intro=self.config.intro,
+            home_url=self.config.home_url, themes_url=self.config.themes_url,
+            theme_url=self.config.theme_url, paper_url=self.config.paper_url,
+            archive_url=self.config.archive_url, latest=self.config.latest,
+            related=self.config.related, use_directory_urls=config.use_directory_urls,
+            template_dirs=(self.templates_dir,) if self.templates_dir else (),
+        )
+
+    def on_files(self, files: Files, config: Any) -> Files:
+        content_dir = Path(config.docs_dir)
+        try:
+            self.plan = plan_site(content_dir, self.options(config))
+        except DigestError as exc:
+            raise PluginError(str(exc)) from None
+        self._set_build_date()
+
+        papers_dir = (content_dir / PAPERS_DIR).resolve()
+        themes_file = (content_dir / THEMES_FILE).resolve()
+        for file in list(files):
+            source = Path(file.abs_src_path).resolve() if file.abs_src_path else None
+            if source is not None and (source.parent == papers_dir or source == themes_file):
+                files.remove(file)  # content, not pages: the plan has their pages
+            elif file.src_uri in self.plan.pages:
+                log.warning(f"digest: {file.src_uri} in the content folder is replaced by the "
+                            "generated page of the same URL; rename it")
+                files.remove(file)
+
+        in_nav = {source_path(self.config.home_url), source_path(self.config.themes_url),
+                  source_path(self.config.archive_url)}
+        for src_uri in sorted(self.plan.pages):
+            inclusion = InclusionLevel.UNDEFINED if src_uri in in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
+        for path in sorted(self.plan.files):
+            files.append(File.generated(config, path, content=self.plan.files[path]))
+        stylesheet = default_templates() / "digest.css"
+        if self.templates_dir and (self.templates_dir / "digest.css").is_file():
+            stylesheet = self.templates_dir / "digest.css"
+        files.append(File.generated(config, STYLESHEET, content=stylesheet.read_bytes()))
+        return files
+
+    def _planned(self, page: Any) -> PlannedPage | None:
+        return self.plan.pages.get(page.file.src_uri) if page.file.generated_by else None
+
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
+        planned = self._planned(page)
+        if planned is None:
+            return markdown
+        # MkDocs and Material write the title into <title> and the nav without
+        # escaping it: escape it here, once.
+        page.meta["title"] = str(escape(planned.title))
+        return ""
+
+    def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
+        planned = self._planned(page)
+        return planned.html if planned is not None else html
+
+    def _set_build_date(self) -> None:
+        """MkDocs stamps sitemap.xml with the build time unless SOURCE_DATE_EPOCH is set:
+        take the date from the content (the newest paper's added date) instead, so that
+        the same content always gives the same bytes. A value set by the user wins."""
+        current = os.environ.get("SOURCE_DATE_EPOCH")
+        if (current is not None and current != self._epoch_we_set) or self.plan.newest is None:
+            return
+        newest = self.plan.newest
+        moment = dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc)
+        self._epoch_we_set = str(int(moment.timestamp()))
+        os.environ["SOURCE_DATE_EPOCH"] = self._epoch_we_set
+
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        if self.templates_dir and self.templates_dir.is_dir():
+            server.watch(str(self.templates_dir))
+        return server

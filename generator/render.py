@@ -1,0 +1,222 @@
+"""Pages from Jinja2 templates: structured data in, HTML bodies out.
+
+Paper and theme pages come from data, so they are rendered straight to HTML and
+skip Markdown conversion. Autoescaping is on: every title and abstract is text,
+never markup. Links are written relative to the page, as MkDocs would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .errors import BuildError
+from .model import LINK_KINDS, Paper, Theme
+from .pipeline import Analysis, PlannedPage, SiteOptions, SitePlan, source_path
+
+LINK_LABELS = {"arxiv": "arXiv", "pdf": "PDF", "code": "Code", "project": "Project page", "data": "Data"}
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+TEASER_LENGTH = 220
+
+
+# --------------------------------------------------------------------------- filters (pure)
+
+
+def human_date(day: dt.date | None) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
+
+
+def month_label(day: dt.date) -> str:
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def paragraphs(text: str) -> Markup:
+    """Plain text to escaped HTML paragraphs: blank lines separate them."""
+    parts = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return Markup("\n").join(Markup("<p>{}</p>").format(p) for p in parts)
+
+
+def teaser(text: str, length: int = TEASER_LENGTH) -> str:
+    """The first sentence, or the first `length` characters cut at a word."""
+    flat = " ".join(text.split())
+    match = re.match(r"(.{40,}?[.!?])(\s|$)", flat)
+    if match and len(match.group(1)) <= length:
+        return match.group(1)
+    if len(flat) <= length:
+        return flat
+    return flat[:length].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def relative_href(from_url: str, to_url: str) -> str:
+    """A link from the page at from_url to to_url, both site-relative directory URLs."""
+    path, _, fragment = to_url.partition("#")
+    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
+    rel = posixpath.relpath(path or ".", base.rstrip("/") or ".")
+    if path.endswith("/") or not path:
+        rel = "./" if rel == "." else rel + "/"
+    return rel + (f"#{fragment}" if fragment else "")
+
+
+# --------------------------------------------------------------------------- environment
+
+
+def default_templates() -> Path:
+    """The shipped templates: inside an installed package they sit in generator/templates,
+    in a source checkout (or an editable install) at the top level, beside generator/."""
+    package = Path(__file__).resolve().parent
+    installed = package / "templates"
+    return installed if installed.is_dir() else package.parent / "templates"
+
+
+def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
+    """Templates from the site's folders first, then the defaults shipped in the package."""
+    search = [str(d) for d in template_dirs if d.is_dir()] + [str(default_templates())]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        human_date=human_date, month_label=month_label, paragraphs=paragraphs, teaser=teaser,
+    )
+    return env
+
+
+# --------------------------------------------------------------------------- the site
+
+
+class Site:
+    """Lookups the templates need, computed once per build."""
+
+    def __init__(self, analysis: Analysis, options: SiteOptions) -> None:
+        self.analysis = analysis
+        self.options = options
+        self.digest = analysis.digest
+        self.grouping = analysis.grouping
+        self.themes: tuple[Theme, ...] = analysis.grouping.themes
+        self.theme_by_slug = {t.slug: t for t in self.themes}
+        # Newest first; within a day, by title, so the order never depends on file order.
+        newest = sorted(self.digest.papers, key=lambda p: (-p.added.toordinal(), p.title.lower(), p.slug))
+        self.papers_newest = newest
+        rank = {p.slug: i for i, p in enumerate(newest)}
+        self.theme_papers: dict[str, list[Paper]] = {
+            t.slug: sorted((self.digest.paper(s) for s in self.grouping.members.get(t.slug, ())),
+                           key=lambda p: rank[p.slug])
+            for t in self.themes
+        }
+        self.theme_position: dict[str, dict[str, int]] = {
+            slug: {p.slug: i for i, p in enumerate(papers)} for slug, papers in self.theme_papers.items()
+        }
+
+    def url(self, kind: str, slug: str = "") -> str:
+        fmt = {"home": self.options.home_url, "themes": self.options.themes_url,
+               "theme": self.options.theme_url, "paper": self.options.paper_url,
+               "archive": self.options.archive_url}[kind]
+        return fmt.format(slug=slug)
+
+    def related_themes(self, theme_slug: str, limit: int = 5) -> list[tuple[Theme, int]]:
+        """Themes sharing papers with this one, most shared first."""
+        counts: Counter[str] = Counter()
+        for paper in self.theme_papers[theme_slug]:
+            for membership in self.grouping.themes_of(paper.slug):
+                if membership.theme != theme_slug:
+                    counts[membership.theme] += 1
+        order = {t.slug: i for i, t in enumerate(self.themes)}
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], order[kv[0]]))[:limit]
+        return [(self.theme_by_slug[slug], n) for slug, n in ranked]
+
+    def shared_themes(self, a: str, b: str) -> list[Theme]:
+        theirs = {m.theme for m in self.grouping.themes_of(b)}
+        return [self.theme_by_slug[m.theme] for m in self.grouping.themes_of(a) if m.theme in theirs]
+
+    def neighbours(self, paper: Paper) -> tuple[Paper | None, Paper | None]:
+        """Previous (newer) and next (older) paper within the paper's first theme."""
+        memberships = self.grouping.themes_of(paper.slug)
+        if not memberships:
+            return None, None
+        slug = memberships[0].theme
+        papers = self.theme_papers[slug]
+        i = self.theme_position[slug][paper.slug]
+        return (papers[i - 1] if i > 0 else None), (papers[i + 1] if i + 1 < len(papers) else None)
+
+
+def render_site(analysis: Analysis, options: SiteOptions) -> SitePlan:
+    env = make_environment(options.template_dirs)
+    site = Site(analysis, options)
+    plan = SitePlan(newest=max((p.added for p in site.digest.papers), default=None))
+
+    def add(kind: str, slug: str, template: str, title: str, **context: Any) -> None:
+        url = site.url(kind, slug)
+        html = _render(env, template, url, site, title=title, **context)
+        plan.pages[source_path(url)] = PlannedPage(url=url, title=title, html=html)
+
+    add("home", "", "home.html", options.site_name,
+        latest=site.papers_newest[: options.latest])
+    add("themes", "", "themes.html", "Themes")
+    for theme in site.themes:
+        add("theme", theme.slug, "theme.html", theme.title, theme=theme,
+            papers=site.theme_papers[theme.slug], related_themes=site.related_themes(theme.slug))
+    add("archive", "", "archive.html", "Archive", months=_archive(site.papers_newest))
+    for paper in site.digest.papers:
+        previous, following = site.neighbours(paper)
+        related = [(site.digest.paper(r.slug), site.shared_themes(paper.slug, r.slug))
+                   for r in analysis.related.get(paper.slug, ())]
+        add("paper", paper.slug, "paper.html", paper.title, paper=paper,
+            memberships=[(site.theme_by_slug[m.theme], m) for m in site.grouping.themes_of(paper.slug)],
+            related=related, previous=previous, next=following,
+            links=[(kind, LINK_LABELS[kind], url) for kind in LINK_KINDS for url in paper.links_of(kind)])
+    return plan
+
+
+def _archive(newest: list[Paper]) -> list[tuple[str, list[tuple[dt.date, list[Paper]]]]]:
+    """[(month label, [(day, papers)])], newest first."""
+    months: dict[tuple[int, int], dict[dt.date, list[Paper]]] = defaultdict(lambda: defaultdict(list))
+    for paper in newest:
+        months[(paper.added.year, paper.added.month)][paper.added].append(paper)
+    return [(month_label(next(iter(days))), list(days.items())) for _, days in months.items()]
+
+
+def _render(env: jinja2.Environment, template: str, url: str, site: Site, **context: Any) -> str:
+    def href(kind: str, slug: str = "") -> str:
+        return relative_href(url, site.url(kind, slug))
+
+    helpers: dict[str, Callable[..., Any]] = {"href": href}
+    try:
+        return env.get_template(template).render(
+            site=site, options=site.options, page_url=url, themes_of=site.grouping.themes_of,
+            theme_by_slug=site.theme_by_slug, theme_papers=site.theme_papers, **helpers, **context,
+        )
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}; "
+                         "fix the template") from None
+    except jinja2.TemplateError as exc:
+        where = _template_frame(exc) or template
+        raise BuildError(f"{where}: template error while rendering {url or 'the home page'}: {exc}; "
+                         "fix the template") from None
+
+
+def _template_frame(exc: BaseException) -> str | None:
+    """file:line of the innermost template frame in exc's traceback."""
+    tb = exc.__traceback__
+    found = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".html"):
+            found = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return found
+
+
+__all__ = ["escape", "render_site", "relative_href", "teaser", "paragraphs", "make_environment"]

@@ -43,10 +43,25 @@ def load_mkdocs_config(config_file: Path, **overrides: Any) -> Any:
         return load_config(config_file=str(config_file), **overrides)
     except exceptions.ConfigurationError as exc:
         raise BuildError(f"{config_file}: {exc}") from None
+    except exceptions.Abort:
+        raise BuildError(f"{config_file}: invalid configuration (the messages above say which key); "
+                         "fix mkdocs.yml") from None
 
 
 def content_dir_of(config: Any) -> Path:
     return Path(config["docs_dir"])
+
+
+def content_dir_from_file(config_file: Path) -> Path:
+    """docs_dir from mkdocs.yml without validating the rest: an import may create it."""
+    from mkdocs.utils.yaml import yaml_load
+
+    if not config_file.is_file():
+        raise BuildError(f"{config_file}: not found; run digest in the folder that holds mkdocs.yml, "
+                         "or pass -f path/to/mkdocs.yml")
+    with config_file.open(encoding="utf-8") as handle:
+        data = yaml_load(handle) or {}
+    return config_file.resolve().parent / str(data.get("docs_dir", "docs"))
 
 
 def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = False) -> int:
@@ -106,8 +121,7 @@ def serve(config_file: Path, *, dev_addr: str) -> int:
 
 
 def check(config_file: Path) -> int:
-    config = load_mkdocs_config(config_file)
-    digest, problems = check_content(content_dir_of(config))
+    digest, problems = check_content(content_dir_from_file(config_file))
     for problem in problems:
         print(problem, file=sys.stderr)
     errors = sum(1 for p in problems if p.severity == "error")
@@ -121,8 +135,7 @@ def check(config_file: Path) -> int:
 
 
 def import_file(config_file: Path, fmt: str, path: Path, *, added: dt.date) -> int:
-    config = load_mkdocs_config(config_file)
-    content_dir = content_dir_of(config)
+    content_dir = content_dir_from_file(config_file)
     try:
         data = path.read_bytes()
     except OSError as exc:

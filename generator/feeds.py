@@ -1,0 +1,288 @@
+"""Feeds: RSS 2.0 and Atom 1.0 for the digest and for each theme, plus an OPML list.
+
+Pure: an Analysis and SiteOptions in, {output path: bytes} out; no file I/O.
+
+Every output is reproducible: dates come from the papers' `added` days, never
+from the clock, so building twice gives the same bytes. Item ids are `tag:`
+URIs built from the paper id, so they survive URL changes and arXiv versions.
+All text is untrusted (scraped titles and abstracts): it is stripped of
+characters XML cannot hold and only ever reaches the XML as escaped text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+
+from .errors import BuildError
+from .model import Paper, Theme
+from .pipeline import Analysis, SiteOptions
+
+# The date in every tag: URI. It must never change (RFC 4151: the authority
+# owned the host name on that date); a build date would change every id.
+TAG_DATE = "2026"
+GENERATOR = "research-digest"
+# An empty feed still needs an `updated`; a fixed one keeps builds reproducible.
+EMPTY_FEED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+# Extra links an item carries besides its page: (kind, link title, media type).
+ITEM_LINKS: tuple[tuple[str, str, str], ...] = (
+    ("arxiv", "arXiv", "text/html"), ("pdf", "PDF", "application/pdf"), ("code", "Code", "text/html"),
+)
+
+# Characters XML 1.0 cannot contain at all; lxml refuses them and other tools write broken XML.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# arXiv ids, new style (2401.12345) and old (hep-th/9901001, math.GT/0309136), with a version.
+_ARXIV_VERSIONED = re.compile(
+    r"^((?:arxiv:)?(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[a-z]{2})?/\d{7}))v\d+$", re.IGNORECASE,
+)
+# Characters allowed unescaped in the specific part of a tag: URI (RFC 4151: pchar / "/" / "?").
+_TAG_SAFE = "-._~!$&'()*+,;=:@/?"
+
+
+# --------------------------------------------------------------------------- small pure helpers
+
+
+def clean_text(text: str) -> str:
+    """XML-safe text: invalid control characters removed."""
+    return _XML_INVALID.sub("", text)
+
+
+def plain_line(text: str) -> str:
+    """A title: XML-safe, on one line, spaces collapsed."""
+    return " ".join(clean_text(text).split())
+
+
+def html_summary(abstract: str) -> str:
+    """The abstract as escaped HTML paragraphs (blank lines separate them): text, never markup."""
+    parts = [" ".join(p.split()) for p in re.split(r"\n\s*\n", clean_text(abstract).strip()) if p.strip()]
+    return "\n".join(f"<p>{html.escape(p)}</p>" for p in parts)
+
+
+def strip_arxiv_version(paper_id: str) -> str:
+    """"2401.12345v2" -> "2401.12345"; any other id is returned unchanged."""
+    match = _ARXIV_VERSIONED.match(paper_id)
+    return match.group(1) if match else paper_id
+
+
+def site_host(site_url: str) -> str:
+    """The host name of site_url; a BuildError when feeds cannot have absolute links."""
+    if not site_url.strip():
+        raise BuildError("mkdocs.yml: `site_url` is not set; feeds need absolute links: "
+                         "set `site_url` in mkdocs.yml, like site_url: https://example.org/")
+    host = urlsplit(site_url.strip()).hostname
+    if not host:
+        raise BuildError(f"mkdocs.yml: `site_url` {site_url!r} is not an absolute URL; feeds need "
+                         "absolute links: set `site_url` in mkdocs.yml, like site_url: https://example.org/")
+    return host
+
+
+def tag_uri(host: str, specific: str) -> str:
+    return f"tag:{host},{TAG_DATE}:{quote(specific, safe=_TAG_SAFE)}"
+
+
+def absolute_url(site_url: str, path: str) -> str:
+    """A site-relative path joined onto site_url, keeping any sub-path of site_url."""
+    base = site_url.strip()
+    base = base if base.endswith("/") else base + "/"
+    # A leading "/" would make urljoin drop the sub-path of a site served below the host's root.
+    return urljoin(base, path.lstrip("/"))
+
+
+def feed_item_id(paper: Paper, site_url: str) -> str:
+    """The permanent id of a paper's feed item: tag:<host>,2026:paper/<id without arXiv version>.
+
+    Independent of the paper's URL and slug, so moving pages never re-announces papers.
+    """
+    return tag_uri(site_host(site_url), f"paper/{strip_arxiv_version(paper.id.strip())}")
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """A date as 00:00 UTC: feeds want timezone-aware datetimes."""
+    return dt.datetime.combine(day, dt.time(0), tzinfo=dt.timezone.utc)
+
+
+def newest_first(papers: list[Paper], limit: int) -> list[Paper]:
+    """Newest added first, ties by slug (never by file order); at most `limit`."""
+    ordered = sorted(papers, key=lambda p: (-p.added.toordinal(), p.slug))
+    return ordered[: max(limit, 0)]
+
+
+def _http_url(url: str) -> str | None:
+    """Only web links go into a feed: a scraped "javascript:" URL must not become a link."""
+    url = clean_text(url).strip()
+    return url if urlsplit(url).scheme.lower() in ("http", "https") else None
+
+
+# --------------------------------------------------------------------------- one feed
+
+
+class AtomEntryLinks(BaseEntryExtension):  # type: ignore[misc]  # feedgen is untyped
+    """Writes an Atom entry's <link> elements, with their attributes.
+
+    feedgen 1.0 drops rel, type and title from entry links (FeedEntry.atom_entry
+    shadows its loop variable: lkiesow/python-feedgen#135), so every link would
+    read as rel="alternate", and two alternate links of one type make an entry invalid.
+    """
+
+    def __init__(self) -> None:
+        self.links: list[dict[str, str]] = []
+
+    def extend_atom(self, entry: Any) -> Any:
+        old = entry.findall("link")  # feedgen's copies, attributes lost
+        position = entry.index(old[0]) if old else len(entry)
+        for element in old:
+            entry.remove(element)
+        for offset, attributes in enumerate(self.links):
+            link = entry.makeelement("link", {"href": attributes["href"]})
+            for name in ("rel", "type", "title"):
+                if attributes.get(name):
+                    link.set(name, attributes[name])
+            entry.insert(position + offset, link)
+        return entry
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed, in both formats."""
+
+    key: str  # "digest" or "theme/<slug>": the feed's id, stable across builds
+    title: str
+    description: str
+    page_url: str  # absolute: the site or theme page
+    rss_path: str  # output paths, site-relative
+    atom_path: str
+    papers: tuple[Paper, ...]  # already ordered and cut to the limit
+
+
+def _build(spec: FeedSpec, analysis: Analysis, options: SiteOptions,
+           theme_titles: dict[str, str]) -> tuple[bytes, bytes]:
+    """(RSS bytes, Atom bytes) for one feed."""
+    site_url = options.site_url
+    host = site_host(site_url)
+    rss_url, atom_url = absolute_url(site_url, spec.rss_path), absolute_url(site_url, spec.atom_path)
+    return (
+        _generator(spec, analysis, options, theme_titles, host, rss_url, "application/rss+xml")
+        .rss_str(pretty=True, encoding="UTF-8"),
+        _generator(spec, analysis, options, theme_titles, host, atom_url, "application/atom+xml")
+        .atom_str(pretty=True, encoding="UTF-8"),
+    )
+
+
+def _generator(spec: FeedSpec, analysis: Analysis, options: SiteOptions, theme_titles: dict[str, str],
+               host: str, self_url: str, self_type: str) -> FeedGenerator:
+    """A FeedGenerator whose self link is self_url (each format links to itself)."""
+    fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)  # dc:creator: RSS <author> needs an e-mail
+    fg.register_extension("atom_links", BaseExtension, AtomEntryLinks, atom=True, rss=False)
+    fg.id(tag_uri(host, f"feed/{spec.key}"))
+    fg.title(plain_line(spec.title))
+    fg.description(plain_line(spec.description))  # RSS description and Atom subtitle
+    fg.author({"name": plain_line(options.site_name) or GENERATOR})
+    # The RSS channel <link> is feedgen's LAST link: self first, the page last.
+    fg.link(href=self_url, rel="self", type=self_type)
+    fg.link(href=spec.page_url, rel="alternate", type="text/html")
+    fg.generator(GENERATOR)  # the default names feedgen's version: output would change on upgrades
+    # Sets Atom <updated> and RSS <lastBuildDate>, which feedgen would take from the clock.
+    newest = max((p.added for p in spec.papers), default=None)
+    fg.updated(day_start(newest) if newest else EMPTY_FEED_DATE)
+    for paper in spec.papers:
+        _add_item(fg, paper, analysis, options, theme_titles)
+    return fg
+
+
+def _add_item(fg: FeedGenerator, paper: Paper, analysis: Analysis, options: SiteOptions,
+              theme_titles: dict[str, str]) -> None:
+    entry = fg.add_entry(order="append")  # the default prepends, which would reverse the order
+    entry.id(feed_item_id(paper, options.site_url))  # also the RSS guid, isPermaLink="false"
+    entry.title(plain_line(paper.title) or paper.slug)
+    # The page is the item's link (RSS <link>); arXiv, PDF and code are "related" links, Atom only.
+    page = absolute_url(options.site_url, options.paper_url.format(slug=paper.slug))
+    entry.link(href=page, rel="alternate", type="text/html")
+    links = [{"href": page, "rel": "alternate", "type": "text/html"}]
+    for kind, label, media_type in ITEM_LINKS:
+        for url in paper.links_of(kind):
+            if href := _http_url(url):
+                links.append({"href": href, "rel": "related", "type": media_type, "title": label})
+    entry.atom_links.links = links
+    summary = html_summary(paper.abstract)
+    if summary:
+        entry.summary(summary, type="html")  # also the RSS <description>
+    when = day_start(paper.added)
+    entry.published(when)  # also RSS <pubDate>
+    entry.updated(when)  # feedgen would use the clock
+    authors = [name for name in (plain_line(a) for a in paper.authors) if name]
+    if authors:
+        entry.author([{"name": name} for name in authors])
+        entry.dc.dc_creator(authors)
+    for membership in analysis.grouping.themes_of(paper.slug):
+        label = plain_line(theme_titles.get(membership.theme, membership.theme))
+        entry.category(term=membership.theme, label=label or membership.theme)
+
+
+# --------------------------------------------------------------------------- all feeds
+
+
+def feed_specs(analysis: Analysis, options: SiteOptions) -> list[FeedSpec]:
+    """The digest feed, then one per theme in the grouping's order."""
+    site_url, site_name = options.site_url, plain_line(options.site_name)
+    limit = options.feed_items
+    specs = [FeedSpec(
+        key="digest", title=site_name,
+        description=options.intro.strip() or f"New papers in {site_name}, newest first.",
+        page_url=absolute_url(site_url, options.home_url),
+        rss_path=options.feed_rss, atom_path=options.feed_atom,
+        papers=tuple(newest_first(list(analysis.digest.papers), limit)),
+    )]
+    for theme in analysis.grouping.themes:
+        members = [analysis.digest.paper(slug) for slug in analysis.grouping.members.get(theme.slug, ())]
+        specs.append(FeedSpec(
+            key=f"theme/{theme.slug}", title=f"{theme.title} — {site_name}",
+            description=theme.description.strip() or f"New papers on {theme.title} in {site_name}.",
+            page_url=absolute_url(site_url, options.theme_url.format(slug=theme.slug)),
+            rss_path=options.theme_feed_rss.format(slug=theme.slug),
+            atom_path=options.theme_feed_atom.format(slug=theme.slug),
+            papers=tuple(newest_first(members, limit)),
+        ))
+    return specs
+
+
+def opml(specs: list[FeedSpec], options: SiteOptions) -> bytes:
+    """OPML 2.0 listing every feed, RSS then Atom, in the order of specs."""
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = plain_line(f"{options.site_name} feeds")
+    body = ET.SubElement(root, "body")
+    for spec in specs:
+        for label, path in (("RSS", spec.rss_path), ("Atom", spec.atom_path)):
+            text = plain_line(f"{spec.title} ({label})")
+            # ElementTree escapes attribute values; clean_text keeps them XML-valid.
+            ET.SubElement(body, "outline", type="rss", text=text, title=text,
+                          xmlUrl=absolute_url(options.site_url, path), htmlUrl=spec.page_url)
+    ET.indent(root)
+    return ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
+
+
+def plan_feeds(analysis: Analysis, options: SiteOptions) -> dict[str, bytes]:
+    """Output path -> file bytes: digest RSS (options.feed_rss), digest Atom (options.feed_atom),
+    per theme RSS/Atom (options.theme_feed_rss/theme_feed_atom formatted with slug=theme.slug),
+    and the OPML (options.opml) listing every feed."""
+    site_host(options.site_url)  # fail first, with the message, when site_url is missing
+    theme_titles = {t.slug: t.title for t in (*analysis.digest.themes, *analysis.grouping.themes)}
+    specs = feed_specs(analysis, options)
+    files: dict[str, bytes] = {}
+    for spec in specs:
+        files[spec.rss_path], files[spec.atom_path] = _build(spec, analysis, options, theme_titles)
+    files[options.opml] = opml(specs, options)
+    return files
+
+
+__all__ = ["plan_feeds", "feed_item_id", "feed_specs", "FeedSpec", "strip_arxiv_version", "clean_text",
+           "html_summary", "absolute_url", "tag_uri", "EMPTY_FEED_DATE", "TAG_DATE"]

@@ -1,0 +1,86 @@
+"""Reading a built site the way a browser would: pages, links, anchors."""
+
+from __future__ import annotations
+
+import posixpath
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup
+
+
+class BuiltSite:
+    def __init__(self, root: Path, content_dir: Path | None = None) -> None:
+        self.root = root
+        self.content_dir = content_dir
+
+    @cached_property
+    def pages(self) -> dict[str, Path]:
+        """Site-relative directory URL ("papers/x/", "" for home) -> its index.html."""
+        found = {}
+        for path in sorted(self.root.rglob("*.html")):
+            rel = path.relative_to(self.root).as_posix()
+            if rel.endswith("index.html"):
+                found[rel[: -len("index.html")]] = path
+            else:
+                found[rel] = path
+        return found
+
+    def soup(self, url: str) -> BeautifulSoup:
+        return self._soups(url)
+
+    def _soups(self, url: str) -> BeautifulSoup:
+        cache = self.__dict__.setdefault("_soup_cache", {})
+        if url not in cache:
+            cache[url] = BeautifulSoup(self.pages[url].read_text(encoding="utf-8"), "html.parser")
+        return cache[url]
+
+    def article(self, url: str) -> BeautifulSoup:
+        """The page's own content, without Material's header, nav and footer."""
+        article = self.soup(url).select_one("article.md-content__inner")
+        assert article is not None, f"{url} has no article"
+        return article
+
+    def urls_under(self, prefix: str) -> list[str]:
+        return [u for u in self.pages if u.startswith(prefix) and u != prefix and u.count("/") == prefix.count("/") + 1]
+
+    def resolve(self, page_url: str, href: str) -> tuple[str, str] | None:
+        """(target path relative to the site root, fragment) for an internal href; None if external."""
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:", "data:")):
+            return None
+        path = unquote(parts.path)
+        if path.startswith("/"):  # root-relative, as on 404.html (site_url's path is "/" in tests)
+            page_url, path = "", "." + path
+        if not path:
+            target = page_url
+        else:
+            base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
+            target = posixpath.normpath(posixpath.join(base, path))
+            if target == ".":
+                target = ""
+            elif path.endswith("/") and not target.endswith("/"):
+                target += "/"
+        return target, parts.fragment
+
+    def file_for(self, target: str) -> Path | None:
+        candidate = self.root / target
+        if target == "" or target.endswith("/"):
+            candidate = candidate / "index.html"
+        elif candidate.is_dir():
+            candidate = candidate / "index.html"
+        return candidate if candidate.is_file() else None
+
+    def internal_links(self, url: str, *, article_only: bool = False) -> list[str]:
+        """Site-relative targets of the page's <a href> links that stay on the site."""
+        scope = self.article(url) if article_only else self.soup(url)
+        targets = []
+        for a in scope.find_all("a", href=True):
+            resolved = self.resolve(url, a["href"])
+            if resolved is not None:
+                targets.append(resolved[0])
+        return targets
+
+    def ids(self, url: str) -> set[str]:
+        return {tag["id"] for tag in self.soup(url).find_all(id=True)}

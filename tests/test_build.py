@@ -1,0 +1,126 @@
+"""`digest build` on small sites: validation first, atomic publishing, size that stays flat."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.content import load_digest
+from generator.synthetic import synthetic_papers, write_papers
+from tests.conftest import REPO, mkdocs_build, paper_file
+from tests.sitetools import BuiltSite
+
+THEMES = [
+    {"slug": "graphs", "title": "Graphs", "description": "Graph learning.", "match": ["graph"]},
+    {"slug": "speech", "title": "Speech", "description": "Speech recognition.", "match": ["speech", "asr"]},
+]
+PAPERS = {
+    "graph-networks": paper_file("Graph Networks", "We study graph networks on molecules."),
+    "speech-models": paper_file("Speech Models", "Streaming speech recognition (ASR) for graph-free audio.",
+                                added="2026-11-21"),
+    "pinned": paper_file("Something Else", "No rule matches this abstract.", themes=["speech"]),
+}
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def digest_build(project: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.chdir(project)
+    return main(["build", "-q"])
+
+
+def test_build_publishes_a_complete_site(make_project: Callable[..., Path],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    project = make_project(PAPERS, THEMES)
+    assert digest_build(project, monkeypatch) == 0
+    site = BuiltSite(project / "site")
+    assert sorted(site.urls_under("papers/")) == [f"papers/{s}/" for s in sorted(PAPERS)]
+    assert sorted(site.urls_under("themes/")) == ["themes/graphs/", "themes/speech/"]
+    speech = {t for t in site.internal_links("themes/speech/", article_only=True) if t.startswith("papers/")}
+    assert speech == {"papers/speech-models/", "papers/pinned/"}
+    why = " ".join(site.article("papers/pinned/").select_one(".digest-why").get_text(" ").split())
+    assert why == "Speech : chosen by the curator"
+    why = " ".join(site.article("papers/speech-models/").select_one(".digest-why").get_text(" ").split())
+    assert why == "Speech : matched speech , asr"
+    leftovers = [p.name for p in project.iterdir() if p.name.startswith(".site")]
+    assert leftovers == []
+
+
+def test_bad_content_fails_with_every_problem_and_keeps_the_previous_site(
+        make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    project = make_project(PAPERS, THEMES)
+    assert digest_build(project, monkeypatch) == 0
+    before = tree(project / "site")
+    papers = project / "content" / "papers"
+    (papers / "bad-date.md").write_text(paper_file("Bad Date", "Text.", added="yesterday"))
+    (papers / "no-title.md").write_text("---\nid: no-title\nadded: 2026-11-20\n---\nText.\n")
+    (papers / "bad-pin.md").write_text(paper_file("Bad Pin", "Text.", themes=["nope"]))
+    capsys.readouterr()
+    assert digest_build(project, monkeypatch) == 1
+    err = capsys.readouterr().err
+    assert "content/papers/bad-date.md:4: 'added' must be a date like 2026-11-26, got 'yesterday'" in err
+    assert "content/papers/no-title.md: missing required key 'title'; add a line `title: ...` to the front matter" in err
+    assert ("content/papers/bad-pin.md: theme 'nope' in `themes:` does not exist; "
+            "known themes: graphs, speech") in err
+    assert "Traceback" not in err
+    assert tree(project / "site") == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_a_template_error_keeps_the_previous_site(make_project: Callable[..., Path],
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    project = make_project(PAPERS, THEMES)
+    assert digest_build(project, monkeypatch) == 0
+    before = tree(project / "site")
+    (project / "templates").mkdir()
+    (project / "templates" / "paper.html").write_text("<h1>{{ paper.title }}</h1>\n{{ paper.no_such_field }}\n")
+    assert digest_build(project, monkeypatch) == 1
+    err = capsys.readouterr().err
+    assert "templates/paper.html:2: template error while rendering papers/" in err
+    assert "'no_such_field'" in err
+    assert tree(project / "site") == before
+
+
+def test_a_site_template_overrides_the_default_by_name(make_project: Callable[..., Path],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    project = make_project(PAPERS, THEMES)
+    (project / "templates").mkdir()
+    (project / "templates" / "archive.html").write_text("<h1>Every paper</h1><p>{{ months | length }} month</p>\n")
+    assert digest_build(project, monkeypatch) == 0
+    article = BuiltSite(project / "site").article("archive/")
+    assert article.h1.get_text() == "Every paper"
+    assert article.p.get_text() == "1 month"
+
+
+def test_a_missing_config_file_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["build"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "error: mkdocs.yml: not found; run digest in the folder that holds mkdocs.yml, "
+        "or pass -f path/to/mkdocs.yml")
+
+
+def median_paper_page(site: BuiltSite) -> float:
+    return statistics.median(site.pages[u].stat().st_size for u in site.urls_under("papers/"))
+
+
+def test_a_paper_page_is_the_same_size_in_a_digest_of_20_or_2000(
+        make_project: Callable[..., Path], tmp_path: Path) -> None:
+    sample = load_digest(REPO / "content").papers
+    sizes = {}
+    for count in (20, 2000):
+        project = make_project({}, name=f"size-{count}")
+        write_papers(project / "content", synthetic_papers(sample, count, seed=7))
+        result = mkdocs_build(project, project / "site")
+        assert result.returncode == 0, result.stderr
+        sizes[count] = median_paper_page(BuiltSite(project / "site"))
+    assert abs(sizes[2000] - sizes[20]) / sizes[20] < 0.05, sizes

@@ -1,0 +1,128 @@
+"""The bundled digest, built with plain `mkdocs build --strict`, read back as HTML."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.content import load_digest
+from generator.grouping import group
+from tests.conftest import REPO
+from tests.sitetools import BuiltSite
+
+
+@pytest.fixture(scope="session")
+def grouping():
+    return group(load_digest(REPO / "content"))
+
+
+@pytest.fixture(scope="session")
+def paper_slugs() -> list[str]:
+    return sorted(p.stem for p in (REPO / "content" / "papers").glob("*.md"))
+
+
+def test_every_page_kind_is_built(bundled_site: BuiltSite, grouping, paper_slugs) -> None:
+    assert len(paper_slugs) == 193
+    assert sorted(bundled_site.urls_under("papers/")) == [f"papers/{s}/" for s in paper_slugs]
+    assert sorted(bundled_site.urls_under("themes/")) == sorted(f"themes/{t.slug}/" for t in grouping.themes)
+    for url in ("", "themes/", "archive/"):
+        assert url in bundled_site.pages
+    assert 10 <= len(grouping.themes) <= 20
+
+
+def test_paper_pages_link_to_each_of_their_themes(bundled_site: BuiltSite, grouping, paper_slugs) -> None:
+    theme_urls = {f"themes/{t.slug}/" for t in grouping.themes}
+    for slug in paper_slugs:
+        url = f"papers/{slug}/"
+        linked = {t for t in bundled_site.internal_links(url, article_only=True) if t in theme_urls}
+        chips = bundled_site.article(url).select(".digest-chips a")
+        expected = {f"themes/{m.theme}/" for m in grouping.themes_of(slug)}
+        assert expected, f"{slug} is in no theme"
+        assert {bundled_site.resolve(url, a["href"])[0] for a in chips} == expected
+        assert expected <= linked
+
+
+def test_theme_pages_link_to_each_of_their_papers(bundled_site: BuiltSite, grouping) -> None:
+    for theme in grouping.themes:
+        url = f"themes/{theme.slug}/"
+        linked = {t for t in bundled_site.internal_links(url, article_only=True) if t.startswith("papers/")}
+        assert linked == {f"papers/{s}/" for s in grouping.members[theme.slug]}
+        assert bundled_site.article(url).h1.get_text() == theme.title
+
+
+def test_every_internal_link_and_fragment_resolves(bundled_site: BuiltSite) -> None:
+    broken = []
+    for url in bundled_site.pages:
+        for a in bundled_site.soup(url).find_all("a", href=True):
+            resolved = bundled_site.resolve(url, a["href"])
+            if resolved is None:
+                continue
+            target, fragment = resolved
+            path = bundled_site.file_for(target)
+            if path is None:
+                broken.append(f"{url} -> {a['href']} (no such page)")
+            elif fragment and path.suffix == ".html":
+                target_url = target if target.endswith("/") or not target else target + "/"
+                if fragment not in bundled_site.ids(target_url if target_url in bundled_site.pages else target):
+                    broken.append(f"{url} -> {a['href']} (no such anchor)")
+    assert not broken, "\n".join(broken[:20])
+
+
+def test_navigation_lists_home_themes_and_archive_never_papers(bundled_site: BuiltSite) -> None:
+    nav = bundled_site.soup(bundled_site.urls_under("papers/")[0])
+    nav_links = [a.get_text(strip=True) for a in nav.select("nav.md-nav--primary a.md-nav__link")]
+    assert [label for label in nav_links if label] == ["Home", "Themes", "Archive"]
+
+
+def test_home_lists_latest_and_every_theme_with_count(bundled_site: BuiltSite, grouping) -> None:
+    home = bundled_site.article("")
+    latest = home.find(id="latest").find_next("ul").select("li")
+    assert 0 < len(latest) <= 10
+    for theme in grouping.themes:
+        link = home.find("a", href=f"themes/{theme.slug}/")
+        assert link is not None and link.get_text() == theme.title
+        count = link.find_next(class_="digest-count").get_text()
+        assert count == str(len(grouping.members[theme.slug]))
+
+
+def test_archive_lists_every_paper_once(bundled_site: BuiltSite, paper_slugs) -> None:
+    linked = [t for t in bundled_site.internal_links("archive/", article_only=True) if t.startswith("papers/")]
+    assert sorted(linked) == [f"papers/{s}/" for s in paper_slugs]
+    assert bundled_site.article("archive/").find("h3", id="2026-11-26") is not None
+
+
+def test_paper_page_shows_abstract_links_related_and_neighbours(bundled_site: BuiltSite) -> None:
+    # This paper's abstract names its code on GitHub with a full stop glued to the URL.
+    text = (REPO / "content" / "papers").glob("*.md")
+    with_code = next(p for p in sorted(text) if "github.com/vdblm/CausalPFN" in p.read_text())
+    url = f"papers/{with_code.stem}/"
+    article = bundled_site.article(url)
+    buttons = {a.get_text(strip=True): a["href"] for a in article.select(".digest-links a.md-button")}
+    assert buttons["Code"] == "https://github.com/vdblm/CausalPFN"
+    assert "CausalPFN" in article.select_one(".digest-abstract").get_text()
+    related = article.find(id="related").find_next("ul").select("li > a")
+    assert 1 <= len(related) <= 5
+    assert article.select("nav.digest-pager a")
+
+
+def test_paper_title_is_escaped_once_in_head(bundled_site: BuiltSite) -> None:
+    url = bundled_site.urls_under("papers/")[0]
+    title = bundled_site.soup(url).title.get_text()
+    assert title.endswith(" - Research digest")
+    assert bundled_site.article(url).h1.get_text() == title.removesuffix(" - Research digest")
+
+
+def test_site_output_is_not_in_the_repository() -> None:
+    ignored = (REPO / ".gitignore").read_text().splitlines()
+    assert "/site/" in ignored
+    assert not (REPO / "content" / "index.md").exists(), "home is generated, not a content file"
+
+
+def test_no_content_file_is_copied_to_the_site(bundled_site: BuiltSite) -> None:
+    assert not list(bundled_site.root.rglob("*.md"))
+    assert not (bundled_site.root / "themes.yml").exists()
+
+
+def test_stylesheet_is_served(bundled_site: BuiltSite) -> None:
+    assert (bundled_site.root / "assets" / "digest.css").is_file()
+    head = bundled_site.soup("").head
+    assert any(link["href"].endswith("assets/digest.css") for link in head.find_all("link", rel="stylesheet"))

@@ -23,7 +23,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 
 from .errors import BuildError
-from .model import Paper, Theme
+from .model import Paper
 from .pipeline import Analysis, SiteOptions
 
 # The date in every tag: URI. It must never change (RFC 4151: the authority

@@ -43,12 +43,23 @@ class SiteOptions:
     template_dirs: tuple[Path, ...] = ()
 
 
+RSS = "application/rss+xml"
+ATOM = "application/atom+xml"
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    type: str  # RSS or ATOM
+    title: str  # plain text
+    path: str  # site-relative, like "themes/x/feed.xml"
+
+
 @dataclass(frozen=True)
 class PlannedPage:
     url: str  # site-relative, like "papers/some-slug/"
     title: str  # plain text; escaped where it is used
     html: str  # the page body, already rendered
-    head_links: tuple[tuple[str, str, str], ...] = ()  # (type, title, site-relative href)
+    feeds: tuple[FeedLink, ...] = ()  # its themes' feeds, announced in the head beside the digest's
 
 
 @dataclass(frozen=True)
@@ -74,11 +85,31 @@ def analyse(digest: Digest, options: SiteOptions) -> Analysis:
 
 
 def plan_site(content_dir: Path, options: SiteOptions) -> SitePlan:
-    from .render import render_site  # jinja2 loads only when pages are wanted
+    # Imported here: they import this module's records.
+    from .feeds import plan_feeds
+    from .render import render_pages
 
     digest = load_digest(content_dir)
     analysis = analyse(digest, options)
-    return render_site(analysis, options)
+    pages = render_pages(analysis, options)
+    files = plan_feeds(analysis, options)
+    newest = max((p.added for p in digest.papers), default=None)
+    return SitePlan(pages=pages, files=files, newest=newest)
+
+
+def feed_links(options: SiteOptions, theme_slugs: tuple[str, ...] = (),
+               theme_titles: dict[str, str] | None = None) -> tuple[FeedLink, ...]:
+    """The feeds a page's head announces: the digest's, or its themes'."""
+    if not theme_slugs:
+        return (FeedLink(RSS, f"{options.site_name} (RSS)", options.feed_rss),
+                FeedLink(ATOM, f"{options.site_name} (Atom)", options.feed_atom))
+    titles = theme_titles or {}
+    links = []
+    for slug in theme_slugs:
+        title = titles.get(slug, slug)
+        links.append(FeedLink(RSS, f"{title} (RSS)", options.theme_feed_rss.format(slug=slug)))
+        links.append(FeedLink(ATOM, f"{title} (Atom)", options.theme_feed_atom.format(slug=slug)))
+    return tuple(links)
 
 
 def source_path(url: str) -> str:

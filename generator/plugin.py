@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .content import PAPERS_DIR, THEMES_FILE
 from .errors import DigestError
-from .pipeline import PlannedPage, SiteOptions, SitePlan, plan_site, source_path
+from .pipeline import FeedLink, PlannedPage, SiteOptions, SitePlan, feed_links, plan_site, source_path
 from .render import default_templates
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -35,6 +35,12 @@ STYLESHEET = "assets/digest.css"
 
 class DigestConfig(base.Config):
     intro = c.Type(str, default="")
+    feed_rss = c.Type(str, default="feed.xml")
+    feed_atom = c.Type(str, default="atom.xml")
+    theme_feed_rss = c.Type(str, default="themes/{slug}/feed.xml")
+    theme_feed_atom = c.Type(str, default="themes/{slug}/atom.xml")
+    opml = c.Type(str, default="feeds.opml")
+    feed_items = c.Type(int, default=50)
     home_url = c.Type(str, default="")
     themes_url = c.Type(str, default="themes/")
     theme_url = c.Type(str, default="themes/{slug}/")
@@ -55,10 +61,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if not config.use_directory_urls:
             raise PluginError("digest: set `use_directory_urls: true` in mkdocs.yml; paper and theme "
                               "pages use directory URLs like papers/<slug>/")
-        for key in ("paper_url", "theme_url"):
-            if "{slug}" not in self.config[key] or not self.config[key].endswith("/"):
-                raise PluginError(f"digest: `{key}` must contain {{slug}} and end with '/', "
-                                  f"got {self.config[key]!r}")
+        for key in ("paper_url", "theme_url", "theme_feed_rss", "theme_feed_atom"):
+            if "{slug}" not in self.config[key] or (key.endswith("_url") and not self.config[key].endswith("/")):
+                raise PluginError(f"digest: `{key}` must contain {{slug}}"
+                                  + (" and end with '/'" if key.endswith("_url") else "")
+                                  + f", got {self.config[key]!r}")
         config_dir = Path(config.config_file_path or ".").resolve().parent
         self.templates_dir = (config_dir / self.config.templates_dir).resolve()
         # Our overrides of Material's templates sit after the site's own custom_dir
@@ -71,6 +78,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 config.theme.dirs.insert(position, directory)
         if STYLESHEET not in config.extra_css:
             config.extra_css.insert(0, STYLESHEET)
+        # Every page's head announces the digest's feeds (templates/overrides/main.html).
+        config.extra["digest_feeds"] = [_feed_dict(f) for f in feed_links(self.options(config))]
         return config
 
     def options(self, config: Any) -> SiteOptions:
@@ -79,6 +88,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             home_url=self.config.home_url, themes_url=self.config.themes_url,
             theme_url=self.config.theme_url, paper_url=self.config.paper_url,
             archive_url=self.config.archive_url, latest=self.config.latest,
+            feed_rss=self.config.feed_rss, feed_atom=self.config.feed_atom,
+            theme_feed_rss=self.config.theme_feed_rss, theme_feed_atom=self.config.theme_feed_atom,
+            opml=self.config.opml, feed_items=self.config.feed_items,
             related=self.config.related, use_directory_urls=config.use_directory_urls,
             template_dirs=(self.templates_dir,) if self.templates_dir else (),
         )
@@ -125,6 +137,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # MkDocs and Material write the title into <title> and the nav without
         # escaping it: escape it here, once.
         page.meta["title"] = str(escape(planned.title))
+        page.meta["digest_feeds"] = [_feed_dict(f) for f in planned.feeds]
         return ""
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
@@ -147,3 +160,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if self.templates_dir and self.templates_dir.is_dir():
             server.watch(str(self.templates_dir))
         return server
+
+
+def _feed_dict(feed: FeedLink) -> dict[str, str]:
+    return {"type": feed.type, "title": feed.title, "path": feed.path}

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .errors import BuildError
 from .model import LINK_KINDS, Paper, Theme
-from .pipeline import Analysis, PlannedPage, SiteOptions, SitePlan, source_path
+from .pipeline import Analysis, PlannedPage, SiteOptions, feed_links, source_path
 
 LINK_LABELS = {"arxiv": "arXiv", "pdf": "PDF", "code": "Code", "project": "Project page", "data": "Data"}
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -107,8 +107,8 @@ class Site:
         self.grouping = analysis.grouping
         self.themes: tuple[Theme, ...] = analysis.grouping.themes
         self.theme_by_slug = {t.slug: t for t in self.themes}
-        # Newest first; within a day, by title, so the order never depends on file order.
-        newest = sorted(self.digest.papers, key=lambda p: (-p.added.toordinal(), p.title.lower(), p.slug))
+        # Newest first; within a day, by slug (as in the feeds), so the order never depends on file order.
+        newest = sorted(self.digest.papers, key=lambda p: (-p.added.toordinal(), p.slug))
         self.papers_newest = newest
         rank = {p.slug: i for i, p in enumerate(newest)}
         self.theme_papers: dict[str, list[Paper]] = {
@@ -152,32 +152,38 @@ class Site:
         return (papers[i - 1] if i > 0 else None), (papers[i + 1] if i + 1 < len(papers) else None)
 
 
-def render_site(analysis: Analysis, options: SiteOptions) -> SitePlan:
+def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedPage]:
+    """Source path ("papers/x.md") -> the planned page."""
     env = make_environment(options.template_dirs)
     site = Site(analysis, options)
-    plan = SitePlan(newest=max((p.added for p in site.digest.papers), default=None))
+    pages: dict[str, PlannedPage] = {}
+    titles = {t.slug: t.title for t in site.themes}
 
-    def add(kind: str, slug: str, template: str, title: str, **context: Any) -> None:
+    def add(kind: str, slug: str, template: str, title: str, themes: tuple[str, ...] = (),
+            **context: Any) -> None:
         url = site.url(kind, slug)
-        html = _render(env, template, url, site, title=title, **context)
-        plan.pages[source_path(url)] = PlannedPage(url=url, title=title, html=html)
+        feeds = feed_links(options, themes, titles) if themes else ()
+        html = _render(env, template, url, site, title=title, feeds=feeds, **context)
+        pages[source_path(url)] = PlannedPage(url=url, title=title, html=html, feeds=feeds)
 
     add("home", "", "home.html", options.site_name,
-        latest=site.papers_newest[: options.latest])
+        latest=site.papers_newest[: options.latest], digest_feeds=feed_links(options))
     add("themes", "", "themes.html", "Themes")
     for theme in site.themes:
-        add("theme", theme.slug, "theme.html", theme.title, theme=theme,
+        add("theme", theme.slug, "theme.html", theme.title, themes=(theme.slug,), theme=theme,
             papers=site.theme_papers[theme.slug], related_themes=site.related_themes(theme.slug))
     add("archive", "", "archive.html", "Archive", months=_archive(site.papers_newest))
     for paper in site.digest.papers:
         previous, following = site.neighbours(paper)
         related = [(site.digest.paper(r.slug), site.shared_themes(paper.slug, r.slug))
                    for r in analysis.related.get(paper.slug, ())]
-        add("paper", paper.slug, "paper.html", paper.title, paper=paper,
-            memberships=[(site.theme_by_slug[m.theme], m) for m in site.grouping.themes_of(paper.slug)],
+        memberships = site.grouping.themes_of(paper.slug)
+        add("paper", paper.slug, "paper.html", paper.title, themes=tuple(m.theme for m in memberships),
+            paper=paper,
+            memberships=[(site.theme_by_slug[m.theme], m) for m in memberships],
             related=related, previous=previous, next=following,
             links=[(kind, LINK_LABELS[kind], url) for kind in LINK_KINDS for url in paper.links_of(kind)])
-    return plan
+    return pages
 
 
 def _archive(newest: list[Paper]) -> list[tuple[str, list[tuple[dt.date, list[Paper]]]]]:
@@ -192,7 +198,10 @@ def _render(env: jinja2.Environment, template: str, url: str, site: Site, **cont
     def href(kind: str, slug: str = "") -> str:
         return relative_href(url, site.url(kind, slug))
 
-    helpers: dict[str, Callable[..., Any]] = {"href": href}
+    def href_path(path: str) -> str:
+        return relative_href(url, path)
+
+    helpers: dict[str, Callable[..., Any]] = {"href": href, "href_path": href_path}
     try:
         return env.get_template(template).render(
             site=site, options=site.options, page_url=url, themes_of=site.grouping.themes_of,
@@ -219,4 +228,4 @@ def _template_frame(exc: BaseException) -> str | None:
     return found
 
 
-__all__ = ["escape", "render_site", "relative_href", "teaser", "paragraphs", "make_environment"]
+__all__ = ["render_pages", "relative_href", "teaser", "paragraphs", "make_environment"]

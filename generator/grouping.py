@@ -11,8 +11,11 @@ spaces interchangeable and an optional plural "s"/"es" at the end.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from scipy import sparse
+
+from .clustering import auto_themes
 from .model import Digest, Grouping, Membership, Paper, Theme
 
 TITLE_WEIGHT = 3.0
@@ -58,11 +61,27 @@ def curated_memberships(paper: Paper, themes: tuple[Theme, ...],
     return tuple(scored[:MAX_THEMES_PER_PAPER])
 
 
-def group(digest: Digest) -> Grouping:
-    """Assign every paper to its curated themes; papers the rules miss get none."""
+def group_curated(digest: Digest) -> dict[str, tuple[Membership, ...]]:
+    """Each paper's curated themes; papers the rules miss get none."""
     rules = compile_rules(digest.themes)
-    memberships = {p.slug: curated_memberships(p, digest.themes, rules) for p in digest.papers}
-    return make_grouping(digest.themes, memberships)
+    return {p.slug: curated_memberships(p, digest.themes, rules) for p in digest.papers}
+
+
+def group(digest: Digest, matrix: sparse.csr_matrix | None = None, terms: Sequence[str] = ()) -> Grouping:
+    """Curated themes first; the papers they leave out go to automatic themes.
+
+    matrix and terms are the digest's TF-IDF (rows in digest.papers order); without
+    them, left-out papers stay in no theme.
+    """
+    memberships = group_curated(digest)
+    left_out = [i for i, p in enumerate(digest.papers) if not memberships[p.slug]]
+    themes = digest.themes
+    if left_out and matrix is not None:
+        found = auto_themes([digest.papers[i] for i in left_out], matrix[left_out], terms,
+                            taken_slugs={t.slug for t in digest.themes})
+        memberships.update(found.memberships)
+        themes = digest.themes + found.themes
+    return make_grouping(themes, memberships)
 
 
 def make_grouping(themes: tuple[Theme, ...], memberships: dict[str, tuple[Membership, ...]]) -> Grouping:

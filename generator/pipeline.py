@@ -16,7 +16,7 @@ from pathlib import Path
 from .content import load_digest
 from .grouping import group
 from .model import Digest, Grouping, Related
-from .relating import relate
+from .relating import relate, tfidf_matrix
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,9 @@ class Analysis:
 
 
 def analyse(digest: Digest, options: SiteOptions) -> Analysis:
-    grouping = group(digest)
-    related = relate(digest.papers, k=options.related)
+    matrix, terms = tfidf_matrix(digest.papers)  # one TF-IDF for grouping and relating
+    grouping = group(digest, matrix, terms)
+    related = relate(digest.papers, matrix, k=options.related)
     return Analysis(digest=digest, grouping=grouping, related=related)
 
 

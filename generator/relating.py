@@ -30,9 +30,13 @@ def tfidf_matrix(papers: Sequence[Paper]) -> tuple[sparse.csr_matrix, list[str]]
     """Rows L2-normalised, so that a dot product is a cosine similarity."""
     if not papers:
         return sparse.csr_matrix((0, 0)), []
+    many = len(papers) >= 50
     vectorizer = TfidfVectorizer(
-        stop_words="english", sublinear_tf=True, min_df=1, max_df=0.5 if len(papers) > 20 else 1.0,
-        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b", dtype=np.float64,
+        # Word pairs make readable theme labels ("causal discovery"); terms in one
+        # paper only, or in more than half of them, say nothing about topics.
+        ngram_range=(1, 2), min_df=2 if many else 1, max_df=0.5 if many else 1.0,
+        stop_words="english", sublinear_tf=True, dtype=np.float64,
+        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b",
     )
     matrix = vectorizer.fit_transform(paper_text(p) for p in papers)
     return sparse.csr_matrix(matrix), list(vectorizer.get_feature_names_out())

@@ -3,6 +3,7 @@
     digest build      validate, build with MkDocs into a temporary folder, swap site/ in
     digest serve      preview with live reload on content/ and templates/ changes
     digest check      validate content without building
+    digest themes suggest | report
     digest import listing FILE --added YYYY-MM-DD
 """
 
@@ -44,6 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate content without building")
     _add_config_option(check)
 
+    themes = commands.add_parser("themes", help="help with the taxonomy in content/themes.yml")
+    actions = themes.add_subparsers(dest="action", required=True, metavar="ACTION")
+    suggest = actions.add_parser("suggest", help="print a themes.yml draft for the papers no theme covers")
+    _add_config_option(suggest)
+    report = actions.add_parser("report", help="theme sizes, overlaps, cohesion; exit 1 if a paper has no theme")
+    _add_config_option(report)
+
     importer = commands.add_parser("import", help="add papers to content/")
     formats = importer.add_subparsers(dest="format", required=True, metavar="FORMAT")
     listing = formats.add_parser("listing", help="a pasted 'trending papers' listing (title/abstract line pairs)")
@@ -66,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             from .commands import check
             return check(args.config_file)
+        if args.command == "themes":
+            from .commands import themes
+            return themes(args.config_file, args.action)
         if args.command == "import":
             from .commands import import_file
             return import_file(args.config_file, args.format, args.file,

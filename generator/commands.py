@@ -134,6 +134,21 @@ def check(config_file: Path) -> int:
     return 0
 
 
+def themes(config_file: Path, action: str) -> int:
+    from .content import load_digest
+    from .pipeline import SiteOptions, analyse
+    from .taxonomy import format_report, report, suggest
+
+    digest = load_digest(content_dir_from_file(config_file))
+    if action == "suggest":
+        sys.stdout.write(suggest(digest))
+        return 0
+    analysis = analyse(digest, SiteOptions())
+    result = report(digest, analysis.grouping, analysis.matrix)
+    sys.stdout.write(format_report(result))
+    return 1 if result.no_theme else 0
+
+
 def import_file(config_file: Path, fmt: str, path: Path, *, added: dt.date) -> int:
     content_dir = content_dir_from_file(config_file)
     try:

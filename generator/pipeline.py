@@ -13,6 +13,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scipy import sparse
+
 from .content import load_digest
 from .grouping import group
 from .model import Digest, Grouping, Related
@@ -76,24 +78,26 @@ class Analysis:
     digest: Digest
     grouping: Grouping
     related: dict[str, tuple[Related, ...]]
+    matrix: sparse.csr_matrix  # TF-IDF of title + abstract, rows in digest.papers order
 
 
 def analyse(digest: Digest, options: SiteOptions) -> Analysis:
     matrix, terms = tfidf_matrix(digest.papers)  # one TF-IDF for grouping and relating
     grouping = group(digest, matrix, terms)
     related = relate(digest.papers, matrix, k=options.related)
-    return Analysis(digest=digest, grouping=grouping, related=related)
+    return Analysis(digest=digest, grouping=grouping, related=related, matrix=matrix)
 
 
 def plan_site(content_dir: Path, options: SiteOptions) -> SitePlan:
     # Imported here: they import this module's records.
+    from .data import plan_data
     from .feeds import plan_feeds
     from .render import render_pages
 
     digest = load_digest(content_dir)
     analysis = analyse(digest, options)
     pages = render_pages(analysis, options)
-    files = plan_feeds(analysis, options)
+    files = plan_feeds(analysis, options) | plan_data(analysis, options)
     newest = max((p.added for p in digest.papers), default=None)
     return SitePlan(pages=pages, files=files, newest=newest)
 

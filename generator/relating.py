@@ -58,7 +58,7 @@ def top_k_similar(matrix: sparse.csr_matrix, k: int = TOP_K,
     for start in range(0, n, block):
         stop = min(n, start + block)
         sims = (matrix[start:stop] @ transposed).toarray()
-        sims = np.round(sims, 9)
+        np.round(sims, 9, out=sims)
         sims[np.arange(stop - start), np.arange(start, stop)] = -1.0  # not related to itself
         for row in range(stop - start):
             scores = sims[row]

@@ -1,0 +1,59 @@
+"""The digest as data: papers.json and themes.json, a stable interface for other tools.
+
+Field names and meanings are documented in README ("The digest as data"); add
+fields freely, but never rename or remove one.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .model import LINK_KINDS
+from .pipeline import Analysis, SiteOptions
+
+PAPERS_JSON = "papers.json"
+THEMES_JSON = "themes.json"
+
+
+def _url(options: SiteOptions, path: str) -> str:
+    base = options.site_url.rstrip("/") + "/" if options.site_url else "/"
+    return base + path
+
+
+def _dump(value: Any) -> bytes:
+    # Sorted input, fixed separators, no timestamps: the same content gives the same bytes.
+    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def plan_data(analysis: Analysis, options: SiteOptions) -> dict[str, bytes]:
+    digest, grouping = analysis.digest, analysis.grouping
+    papers = []
+    for paper in sorted(digest.papers, key=lambda p: (-p.added.toordinal(), p.slug)):
+        papers.append({
+            "id": paper.id,
+            "slug": paper.slug,
+            "title": paper.title,
+            "url": _url(options, options.paper_url.format(slug=paper.slug)),
+            "added": paper.added.isoformat(),
+            "published": paper.published.isoformat() if paper.published else None,
+            "authors": list(paper.authors),
+            "links": {kind: list(paper.links_of(kind)) for kind in LINK_KINDS if paper.links_of(kind)},
+            "themes": [m.theme for m in grouping.themes_of(paper.slug)],
+            "related": [digest.paper(r.slug).id for r in analysis.related.get(paper.slug, ())],
+        })
+    themes = []
+    for theme in grouping.themes:
+        themes.append({
+            "slug": theme.slug,
+            "title": theme.title,
+            "description": theme.description,
+            "automatic": theme.automatic,
+            "url": _url(options, options.theme_url.format(slug=theme.slug)),
+            "feeds": {"rss": _url(options, options.theme_feed_rss.format(slug=theme.slug)),
+                      "atom": _url(options, options.theme_feed_atom.format(slug=theme.slug))},
+            "papers": [digest.paper(s).id for s in sorted(
+                grouping.members.get(theme.slug, ()),
+                key=lambda s: (-digest.paper(s).added.toordinal(), s))],
+        })
+    return {PAPERS_JSON: _dump({"papers": papers}), THEMES_JSON: _dump({"themes": themes})}

@@ -1,0 +1,135 @@
+"""Automatic themes, the taxonomy helpers, related papers at scale, and the JSON API."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.clustering import auto_themes
+from generator.content import load_digest
+from generator.model import Digest
+from generator.relating import tfidf_matrix, top_k_similar
+from generator.synthetic import synthetic_papers
+from tests.conftest import MKDOCS_YML, REPO, paper_file
+from tests.sitetools import BuiltSite
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def untaxed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled papers without content/themes.yml."""
+    project = tmp_path_factory.mktemp("untaxed")
+    shutil.copytree(REPO / "content" / "papers", project / "content" / "papers")
+    (project / "mkdocs.yml").write_text(MKDOCS_YML)
+    return project
+
+
+def build(project: Path, monkeypatch: pytest.MonkeyPatch, site: str = "site") -> BuiltSite:
+    monkeypatch.chdir(project)
+    assert main(["build", "-q", "-d", site]) == 0
+    return BuiltSite(project / site)
+
+
+def test_without_a_taxonomy_every_paper_gets_a_named_automatic_theme(
+        untaxed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = build(untaxed, monkeypatch, "one")
+    second = build(untaxed, monkeypatch, "two")
+    assert tree(first.root) == tree(second.root)
+    themes = json.loads((first.root / "themes.json").read_text())["themes"]
+    assert 5 <= len(themes) <= 30
+    assert all(t["automatic"] for t in themes)
+    assert all("cluster" not in t["title"].lower() and t["title"] != "Other papers" for t in themes)
+    papers = json.loads((first.root / "papers.json").read_text())["papers"]
+    assert len(papers) == 193 and all(len(p["themes"]) == 1 for p in papers)
+    why = first.article(f"papers/{papers[0]['slug']}/").select_one(".digest-why").get_text(" ")
+    assert "grouped automatically; shares the terms" in " ".join(why.split())
+
+
+def test_auto_themes_are_deterministic() -> None:
+    papers = load_digest(REPO / "content").papers
+    matrix, terms = tfidf_matrix(papers)
+    first = auto_themes(papers, matrix, terms, set())
+    second = auto_themes(papers, *tfidf_matrix(papers), set())
+    assert first == second
+
+
+def test_suggest_output_saved_as_themes_yml_builds_without_edits(
+        untaxed: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(untaxed)
+    capsys.readouterr()
+    assert main(["themes", "suggest"]) == 0
+    draft = capsys.readouterr().out
+    assert "#   - " in draft  # member titles as comments
+    (untaxed / "content" / "themes.yml").write_text(draft)
+    try:
+        assert main(["check"]) == 0
+        assert "warning" not in capsys.readouterr().err
+        site = build(untaxed, monkeypatch, "suggested")
+        themes = json.loads((site.root / "themes.json").read_text())["themes"]
+        assert any(not t["automatic"] for t in themes)
+    finally:
+        (untaxed / "content" / "themes.yml").unlink()
+
+
+def test_report_exits_1_when_the_taxonomy_leaves_a_paper_out(
+        make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    project = make_project(
+        {"graphs": paper_file("Graph Networks", "On graphs."),
+         "orphan": paper_file("Orphan", "Nothing matches here.")},
+        [{"slug": "graphs", "title": "Graphs", "match": ["graph"]}])
+    monkeypatch.chdir(project)
+    assert main(["themes", "report"]) == 1
+    out = capsys.readouterr().out
+    assert any(line.split()[:3] == ["graphs", "1", "50.0%"] for line in out.splitlines() if line)
+    assert "papers in no curated theme: 1 (the build puts them in automatic themes)" in out
+    assert "content/papers/orphan.md: Orphan" in out
+
+
+def test_related_papers_for_10000_never_hold_a_dense_matrix() -> None:
+    sample = load_digest(REPO / "content").papers
+    papers = synthetic_papers(sample, 10_000, seed=3)
+    matrix, _ = tfidf_matrix(papers)
+    n = matrix.shape[0]
+    dense_bytes = n * n * 8  # 800 MB
+    tracemalloc.start()
+    neighbours = top_k_similar(matrix, k=5, block_cells=1_000_000)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert len(neighbours) == n and all(len(row) == 5 for row in neighbours)
+    assert all(i not in {j for j, _ in row} for i, row in enumerate(neighbours))
+    assert peak < dense_bytes / 10, f"peak {peak / 1e6:.0f} MB"
+
+
+def test_json_agrees_with_the_pages(bundled_site: BuiltSite) -> None:
+    papers = json.loads((bundled_site.root / "papers.json").read_text())["papers"]
+    themes = json.loads((bundled_site.root / "themes.json").read_text())["themes"]
+    by_id = {p["id"]: p for p in papers}
+    assert len(papers) == 193
+    for paper in papers:
+        url = paper["url"].removeprefix("https://research-digest.example.org/")
+        article = bundled_site.article(url)
+        assert article.h1.get_text() == paper["title"]
+        chips = [bundled_site.resolve(url, a["href"])[0] for a in article.select(".digest-chips a")]
+        assert chips == [f"themes/{slug}/" for slug in paper["themes"]]
+        related = [bundled_site.resolve(url, a["href"])[0] for a in article.select("#related + ul li > a")]
+        assert related == [by_id[i]["url"].removeprefix("https://research-digest.example.org/")
+                           for i in paper["related"]]
+    for theme in themes:
+        url = theme["url"].removeprefix("https://research-digest.example.org/")
+        article = bundled_site.article(url)
+        assert article.h1.get_text() == theme["title"]
+        listed = [bundled_site.resolve(url, a["href"])[0] for a in article.select(".digest-paper__title")]
+        assert listed == [by_id[i]["url"].removeprefix("https://research-digest.example.org/")
+                          for i in theme["papers"]]
+        for feed in theme["feeds"].values():
+            assert bundled_site.file_for(feed.removeprefix("https://research-digest.example.org/"))

@@ -127,3 +127,12 @@ def test_stylesheet_is_served(bundled_site: BuiltSite) -> None:
     assert (bundled_site.root / "assets" / "digest.css").is_file()
     head = bundled_site.soup("").head
     assert any(link["href"].endswith("assets/digest.css") for link in head.find_all("link", rel="stylesheet"))
+
+
+def test_bundled_themes_follow_the_taxonomy_rules(grouping, paper_slugs) -> None:
+    per_paper = {slug: len(grouping.themes_of(slug)) for slug in paper_slugs}
+    assert set(per_paper.values()) <= {1, 2, 3}, [s for s, n in per_paper.items() if not 1 <= n <= 3]
+    for theme in grouping.themes:
+        share = len(grouping.members[theme.slug]) / len(paper_slugs)
+        assert share <= 0.20, theme.slug
+        assert theme.description and theme.match

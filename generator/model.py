@@ -31,6 +31,10 @@ class Paper:
     authors: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
     pinned_themes: tuple[str, ...] = ()  # a curator's `themes:` list; wins over rules
+    arxiv: str | None = None  # arXiv id without version
+    doi: str | None = None
+    categories: tuple[str, ...] = ()  # arXiv categories, primary first
+    journal_ref: str | None = None
     source: str = ""
     path: str = ""  # the content file, relative to the project, for messages
 

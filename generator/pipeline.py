@@ -10,15 +10,18 @@ decides how it reaches the disk.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scipy import sparse
 
+from .citation import citation_keys
 from .content import load_digest
 from .grouping import group
-from .model import Digest, Grouping, Related
+from .model import Digest, Grouping, Paper, Related
 from .relating import relate, tfidf_matrix
+from .slugs import slugify, unique_slug
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class SiteOptions:
     theme_url: str = "themes/{slug}/"
     paper_url: str = "papers/{slug}/"
     archive_url: str = "archive/"
+    author_url: str = "authors/{slug}/"
+    theme_bib: str = "themes/{slug}/papers.bib"
     feed_rss: str = "feed.xml"
     feed_atom: str = "atom.xml"
     theme_feed_rss: str = "themes/{slug}/feed.xml"
@@ -79,17 +84,32 @@ class Analysis:
     grouping: Grouping
     related: dict[str, tuple[Related, ...]]
     matrix: sparse.csr_matrix  # TF-IDF of title + abstract, rows in digest.papers order
+    citation_keys: dict[str, str]  # paper slug -> BibTeX key, unique in the digest
+    author_slugs: dict[str, str]  # author name -> slug of the author's page
 
 
 def analyse(digest: Digest, options: SiteOptions) -> Analysis:
     matrix, terms = tfidf_matrix(digest.papers)  # one TF-IDF for grouping and relating
     grouping = group(digest, matrix, terms)
     related = relate(digest.papers, matrix, k=options.related)
-    return Analysis(digest=digest, grouping=grouping, related=related, matrix=matrix)
+    return Analysis(digest=digest, grouping=grouping, related=related, matrix=matrix,
+                    citation_keys=citation_keys(digest.papers), author_slugs=author_slugs(digest.papers))
+
+
+def author_slugs(papers: Sequence[Paper]) -> dict[str, str]:
+    """A page slug per distinct author name; names that slugify alike get -2, -3 in name order."""
+    taken: set[str] = set()
+    slugs = {}
+    for name in sorted({a for p in papers for a in p.authors}):
+        slug = unique_slug(slugify(name), taken)
+        taken.add(slug)
+        slugs[name] = slug
+    return slugs
 
 
 def plan_site(content_dir: Path, options: SiteOptions) -> SitePlan:
     # Imported here: they import this module's records.
+    from .citation import plan_bibliographies
     from .data import plan_data
     from .feeds import plan_feeds
     from .render import render_pages
@@ -97,7 +117,7 @@ def plan_site(content_dir: Path, options: SiteOptions) -> SitePlan:
     digest = load_digest(content_dir)
     analysis = analyse(digest, options)
     pages = render_pages(analysis, options)
-    files = plan_feeds(analysis, options) | plan_data(analysis, options)
+    files = plan_feeds(analysis, options) | plan_data(analysis, options) | plan_bibliographies(analysis, options)
     newest = max((p.added for p in digest.papers), default=None)
     return SitePlan(pages=pages, files=files, newest=newest)
 

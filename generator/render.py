@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .citation import absolute, bibtex
 from .errors import BuildError
 from .model import LINK_KINDS, Paper, Theme
 from .pipeline import Analysis, PlannedPage, SiteOptions, feed_links, source_path
@@ -123,7 +124,8 @@ class Site:
     def url(self, kind: str, slug: str = "") -> str:
         fmt = {"home": self.options.home_url, "themes": self.options.themes_url,
                "theme": self.options.theme_url, "paper": self.options.paper_url,
-               "archive": self.options.archive_url}[kind]
+               "archive": self.options.archive_url, "author": self.options.author_url,
+               "theme_bib": self.options.theme_bib}[kind]
         return fmt.format(slug=slug)
 
     def related_themes(self, theme_slug: str, limit: int = 5) -> list[tuple[Theme, int]]:
@@ -136,6 +138,14 @@ class Site:
         order = {t.slug: i for i, t in enumerate(self.themes)}
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], order[kv[0]]))[:limit]
         return [(self.theme_by_slug[slug], n) for slug, n in ranked]
+
+    def author_papers(self) -> dict[str, list[Paper]]:
+        """Author name -> their papers, newest first."""
+        papers: dict[str, list[Paper]] = defaultdict(list)
+        for paper in self.papers_newest:
+            for name in dict.fromkeys(paper.authors):
+                papers[name].append(paper)
+        return dict(sorted(papers.items()))
 
     def shared_themes(self, a: str, b: str) -> list[Theme]:
         theirs = {m.theme for m in self.grouping.themes_of(b)}
@@ -173,6 +183,8 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
         add("theme", theme.slug, "theme.html", theme.title, themes=(theme.slug,), theme=theme,
             papers=site.theme_papers[theme.slug], related_themes=site.related_themes(theme.slug))
     add("archive", "", "archive.html", "Archive", months=_archive(site.papers_newest))
+    for name, papers in site.author_papers().items():
+        add("author", analysis.author_slugs[name], "author.html", name, name=name, papers=papers)
     for paper in site.digest.papers:
         previous, following = site.neighbours(paper)
         related = [(site.digest.paper(r.slug), site.shared_themes(paper.slug, r.slug))
@@ -182,7 +194,10 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
             paper=paper,
             memberships=[(site.theme_by_slug[m.theme], m) for m in memberships],
             related=related, previous=previous, next=following,
-            links=[(kind, LINK_LABELS[kind], url) for kind in LINK_KINDS for url in paper.links_of(kind)])
+            links=[(kind, LINK_LABELS[kind], url) for kind in LINK_KINDS for url in paper.links_of(kind)],
+            authors=[(name, analysis.author_slugs[name]) for name in paper.authors],
+            bibtex=bibtex(paper, analysis.citation_keys[paper.slug],
+                          absolute(options, options.paper_url.format(slug=paper.slug))))
     return pages
 
 

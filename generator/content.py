@@ -6,15 +6,41 @@
 
 `load_digest` reads and validates everything, collects every problem, and raises
 one ContentError listing them all; it returns a Digest only when nothing is wrong.
+
+Every problem reads `path:line: what is wrong; what to do`. The line is the key's
+line in front matter or themes.yml, or the first line (1) when the problem is the
+file as a whole (its name, missing front matter). It is left out for a required
+key that is missing, for a theme pin naming no theme (tests/test_build.py expects
+`path: message` for both), and where there is no text to point into (a folder,
+an unreadable file).
+
+Decisions about hostile or odd input, made here once for the whole tool:
+
+- A paper's slug is its file name. It must pass `slugs.is_valid_slug`
+  (lowercase ASCII words joined by hyphens, at most 88 characters, no reserved
+  name like `index` or `con`), so it can never reach outside papers/ or shadow
+  a page of the site. "Two files claiming one slug" can then only mean two names
+  that differ in case or accents (`X.md`, `x.md`, `café.md`, `cafe.md`): only the
+  valid one is a paper; the other is an error naming the file it collides with.
+- Text is shown as the literal text it is, with one exception: characters no
+  page or feed can hold (C0 and C1 control characters other than tab and line
+  breaks, DEL, lone surrogates, U+FFFE and U+FFFF) are dropped on reading, or
+  become a space where they are whitespace (form feed, NEL). Zero-width and
+  right-to-left characters are printable text and are kept.
+- Dates are YYYY-MM-DD and nothing else: a time of day (whose time zone could
+  move the day) or a week date is an error, never a guess.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import errno
 import os
 import re
 import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +48,25 @@ import yaml
 
 from .errors import ContentError, Problem
 from .model import LINK_KINDS, Digest, Link, Paper, Theme
-from .slugs import is_valid_slug
+from .slugs import slug_problem, slugify
 
 try:  # libyaml is several times faster on thousands of files
-    _Loader: Any = yaml.CSafeLoader
+    _BaseLoader: Any = yaml.CSafeLoader
     _Dumper: Any = yaml.CSafeDumper
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
     _Dumper = yaml.SafeDumper
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """The safe loader, except that dates stay text: PyYAML would turn 2026-02-30 into a
+    ValueError with no line, and 2026-11-26T23:00-05:00 into another day in UTC."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
 
 PAPERS_DIR = "papers"
 THEMES_FILE = "themes.yml"
@@ -41,6 +78,27 @@ THEME_KEYS = ("slug", "title", "description", "match")
 
 # Added dates up to this far ahead are accepted: a curator east of UTC may be a day ahead.
 FUTURE_TOLERANCE = dt.timedelta(days=1)
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# What fixes most YAML syntax errors in a one-line value.
+_QUOTE_HINT = ("put a value that contains ': ' or ' #', or starts with one of [ { * & ! | > ' \" % @ `, "
+               "in double quotes")
+# Characters that no page or feed can hold (see the module docstring).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# A top-level key at the start of a front matter line.
+_TOP_KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")
+# A word, as theme phrases count words: letters and digits.
+_WORD = re.compile(r"[^\W_]+")
+
+
+def printable(text: str) -> str:
+    """text without the characters no page or feed can hold; whitespace ones become a space."""
+    return _UNPRINTABLE.sub(lambda m: " " if m.group().isspace() else "", text)
+
+
+def one_line(text: str) -> str:
+    """A title or name: printable, on one line, spaces collapsed."""
+    return " ".join(printable(text).split())
 
 
 # --------------------------------------------------------------------------- reading
@@ -62,11 +120,16 @@ def check_content(content_dir: Path, *, today: dt.date | None = None) -> tuple[D
                                 "content folder not found; run `digest import listing FILE` "
                                 "or point `content_dir` in mkdocs.yml at your content"))
         return Digest(papers=(), themes=()), problems
-    themes = _read_themes(content_dir, problems)
+    taxonomy = _read_themes(content_dir, problems)
     papers = _read_papers(content_dir, problems, today or dt.date.today())
-    _check_across_papers(papers, themes, problems)
+    # A phrase may match only a paper that could not be read: judge the rules on all papers or none.
+    every_paper_read = not any(p.severity == "error" for p in problems if p.path != taxonomy.path)
+    _check_across_papers(papers, taxonomy, problems)
+    if every_paper_read:
+        _check_rules(papers, taxonomy, problems)
     problems.sort(key=lambda p: (p.path, p.line or 0, p.message))
-    return Digest(papers=tuple(sorted(papers, key=lambda p: (p.added, p.slug))), themes=tuple(themes)), problems
+    ordered = tuple(sorted((p.paper for p in papers), key=lambda p: (p.added, p.slug)))
+    return Digest(papers=ordered, themes=tuple(taxonomy.themes)), problems
 
 
 def _display_path(path: Path) -> str:
@@ -76,13 +139,45 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
-def _read_papers(content_dir: Path, problems: list[Problem], today: dt.date) -> list[Paper]:
+@dataclass(frozen=True)
+class _PaperFile:
+    """A paper as read, with the lines of its keys for messages about it and other files."""
+
+    paper: Paper
+    key_lines: dict[str, int]
+
+
+@dataclass
+class _Taxonomy:
+    path: str
+    exists: bool = False
+    themes: list[Theme] = field(default_factory=list)
+    phrase_lines: dict[tuple[str, str], int] = field(default_factory=dict)  # (slug, phrase) -> line
+
+
+def _read_papers(content_dir: Path, problems: list[Problem], today: dt.date) -> list[_PaperFile]:
     papers_dir = content_dir / PAPERS_DIR
     if not papers_dir.is_dir():
         return []
+    entries = sorted(papers_dir.iterdir())
+    # Valid slugs first claim their names; an invalid name is then checked against them.
+    slugs = {p.stem for p in entries if p.suffix == ".md" and slug_problem(p.stem) is None}
     papers = []
-    for path in sorted(papers_dir.glob("*.md")):
-        paper = read_paper(path, problems, today)
+    for path in entries:
+        if path.name.startswith("."):
+            continue  # hidden: editors' swap files, an interrupted write's temporary file
+        if path.is_dir():
+            problems.append(Problem(_display_path(path), None,
+                                    "a folder inside papers/ is not read; paper files sit directly in "
+                                    f"{PAPERS_DIR}/: move its files up, or the folder out of the content",
+                                    "warning"))
+            continue
+        if path.suffix != ".md":
+            problems.append(Problem(_display_path(path), None,
+                                    "not a paper file, so it is not read; a paper file is named "
+                                    "<slug>.md: rename it, or move it out of papers/", "warning"))
+            continue
+        paper = _read_paper(path, problems, today, slugs)
         if paper is not None:
             papers.append(paper)
     return papers
@@ -98,82 +193,152 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return front, text[match.end():], body_line
 
 
-def _key_line(front: str, key: str) -> int | None:
-    """The file line of a top-level key in front matter (line 1 is the opening ---)."""
+def _key_lines(front: str) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
+    """({key: file line} of top-level front matter keys, [(key, line, earlier line)] repeated).
+
+    Line 1 is the opening ---. Top-level keys are the lines starting in column 0
+    with `name:`; values of block scalars and lists are indented or start with '-'.
+    """
+    lines: dict[str, int] = {}
+    repeated = []
     for number, line in enumerate(front.splitlines(), start=2):
-        if re.match(rf"{re.escape(key)}\s*:", line):
-            return number
-    return None
+        match = _TOP_KEY.match(line)
+        if match:
+            key = match.group(1)
+            if key in lines:
+                repeated.append((key, number, lines[key]))
+            lines[key] = number
+    return lines, repeated
+
+
+def _value_text(front: str, line: int) -> str:
+    """The text after `key:` on a front matter line, as written."""
+    text = front.splitlines()[line - 2]
+    return text.split(":", 1)[1].strip()
+
+
+def _yaml_error(exc: yaml.YAMLError) -> tuple[int | None, str]:
+    """(0-based line, "what is wrong; what to do") for a YAML syntax error.
+
+    An unclosed quote or bracket is reported by PyYAML where it gave up (often the
+    end of the text); the line where it was opened is the one to fix.
+    """
+    mark = getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context", None) or ""
+    context_mark = getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
+    line = mark.line if mark is not None else None
+    if "quoted scalar" in context:
+        fix = "close the quote on that line"
+    elif "flow sequence" in context or "flow mapping" in context:
+        fix = "close the bracket on that line; a value holding ',' or ']' goes in double quotes"
+    else:
+        return line, f"({problem}); {_QUOTE_HINT}"
+    if context_mark is not None:
+        line = context_mark.line
+    return line, f"({context}, {problem}); {fix}"
 
 
 def read_paper(path: Path, problems: list[Problem], today: dt.date) -> Paper | None:
+    """One paper file; problems are appended to `problems`, None when it has an error."""
+    read = _read_paper(path, problems, today, set())
+    return read.paper if read is not None else None
+
+
+def _read_paper(path: Path, problems: list[Problem], today: dt.date, slugs: set[str]) -> _PaperFile | None:
     where = _display_path(path)
     slug = path.stem
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(where, None, f"not UTF-8 text ({exc.reason} at byte {exc.start}); "
-                                             "save the file as UTF-8"))
-        return None
+        data = path.read_bytes()
     except OSError as exc:
         problems.append(Problem(where, None, f"cannot read the file ({exc.strerror}); check its permissions"))
         return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(Problem(where, line, f"not UTF-8 text (byte {data[exc.start]:#04x}); "
+                                             "save the file as UTF-8"))
+        return None
     if text.startswith("\ufeff"):
         text = text[1:]
+    count_before = sum(1 for p in problems if p.severity == "error")
+
+    name_problem = slug_problem(slug)
+    if name_problem is not None:
+        suggestion = slugify(slug)
+        if suggestion in slugs:
+            fix = (f"its slug would be {suggestion!r}, which {suggestion}.md already has: merge the two "
+                   f"papers into {suggestion}.md, or give this one another name")
+        else:
+            fix = f"rename it to {suggestion + '.md'!r}"
+        problems.append(Problem(where, 1, f"file name {path.name!r} {name_problem}; {fix}"))
+
     parts = split_front_matter(text)
     if parts is None:
-        problems.append(Problem(where, 1, "no front matter; start the file with a line '---', "
-                                          "the YAML fields, then another '---' line"))
+        if re.match(r"---[ \t]*\r?\n", text):
+            message = "the front matter is not closed; add a line '---' after its last field, before the abstract"
+        else:
+            message = ("no front matter; start the file with a line '---', the YAML fields, "
+                       "then another '---' line")
+        problems.append(Problem(where, 1, message))
         return None
     front, body, body_line = parts
     try:
         meta = yaml.load(front, Loader=_Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        reason = getattr(exc, "problem", None) or str(exc)
-        problems.append(Problem(where, line, f"invalid YAML in front matter ({reason}); "
-                                             "quote values that contain ':' or start with a special character"))
+        line, reason = _yaml_error(exc)
+        problems.append(Problem(where, line + 2 if line is not None else 1,
+                                f"invalid YAML in front matter {reason}"))
+        return None
+    except ValueError as exc:  # an explicit tag with a bad value, like !!int x
+        problems.append(Problem(where, 2, f"invalid value in front matter ({exc}); remove the '!!' tag"))
         return None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        problems.append(Problem(where, 2, "front matter must be a mapping of `key: value` lines"))
+        problems.append(Problem(where, 2, "front matter must be a mapping; write one `key: value` line "
+                                          "per field, like `title: My paper`"))
         return None
+    lines, repeated = _key_lines(front)
 
     def problem(key: str | None, message: str, severity: str = "error") -> None:
-        line = _key_line(front, key) if key else None
-        problems.append(Problem(where, line or (1 if key else None), message, severity))
+        # A key's own line; none for a key that is missing (tests/test_build.py expects `path: message`).
+        problems.append(Problem(where, lines.get(key) if key else None, message, severity))
 
-    count_before = sum(1 for p in problems if p.severity == "error")
-
-    if not is_valid_slug(slug):
-        problem(None, f"file name {path.name!r} is not a valid slug; rename it to lowercase "
-                      "letters, digits and single hyphens, like 'my-paper.md'")
+    for key, line, earlier in repeated:
+        problems.append(Problem(where, line, f"key {key!r} appears twice (also on line {earlier}) and only "
+                                             "the last one counts; keep one"))
     for key in meta:
         if key not in PAPER_KEYS:
             close = difflib.get_close_matches(str(key), PAPER_KEYS, n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(PAPER_KEYS)}"
             problem(str(key), f"unknown key {key!r} is ignored; {hint}", "warning")
     for key in REQUIRED_KEYS:
-        if meta.get(key) in (None, ""):
-            problem(None if key not in meta else key, f"missing required key {key!r}; add a line `{key}: ...` "
-                                                       "to the front matter")
+        if key not in meta:
+            problem(None, f"missing required key {key!r}; add a line `{key}: ...` to the front matter")
+        elif meta[key] is None or meta[key] == "":
+            problem(key, f"{key!r} is empty; write its value after `{key}:`")
 
     paper_id = meta.get("id")
     if paper_id is not None and not isinstance(paper_id, str):
-        problem("id", f"'id' must be a string, got {paper_id!r}; quote it, like id: \"{paper_id}\"")
-    elif isinstance(paper_id, str) and (not paper_id.strip() or any(c.isspace() for c in paper_id)):
-        problem("id", f"'id' must be one word without spaces, got {paper_id!r}")
+        written = _value_text(front, lines["id"]) if "id" in lines else str(paper_id)
+        problem("id", f"'id' must be text, got {paper_id!r}; quote it, like id: \"{written}\"")
+    elif isinstance(paper_id, str) and paper_id and (not paper_id.strip() or any(c.isspace() for c in paper_id)):
+        problem("id", f"'id' must be one word without spaces, got {paper_id!r}; use the arXiv id, "
+                      "the DOI or a slug, like id: \"2401.01234\"")
 
     title = meta.get("title")
     if title is not None and not isinstance(title, str):
-        problem("title", f"'title' must be text, got {title!r}; quote it")
+        problem("title", f"'title' must be text, got {title!r}; write it in double quotes, "
+                         "like title: \"My paper\"")
         title = None
     elif isinstance(title, str):
-        title = " ".join(title.split())
+        title = one_line(title)
+        if not title and meta["title"]:  # only spaces or control characters; "" is reported above
+            problem("title", "'title' is empty; write its value after `title:`")
 
-    abstract = body.strip()
+    abstract = printable(body).strip()
     if not abstract:
         problems.append(Problem(where, body_line, "the abstract is empty; write it below the closing '---'"))
 
@@ -187,95 +352,112 @@ def read_paper(path: Path, problems: list[Problem], today: dt.date) -> Paper | N
     if isinstance(authors, str):
         authors = [authors]
     if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
-        problem("authors", "'authors' must be a list of names, one `- Name` line each")
+        problem("authors", "'authors' must be a list of names; write it like "
+                           "authors: [Ada Lovelace, Alan Turing]")
         authors = []
 
-    links = _read_links(meta.get("links"), problem)
+    links = _read_links(meta.get("links"), lambda message: problem("links", message))
 
     pins = meta.get("themes") or []
     if isinstance(pins, str):
         pins = [pins]
     if not isinstance(pins, list) or not all(isinstance(t, str) for t in pins):
-        problem("themes", "'themes' must be a list of theme slugs, like [llm-reasoning]")
+        problem("themes", "'themes' must be a list of theme slugs; write it like themes: [llm-reasoning]")
         pins = []
 
     source = meta.get("source") or ""
     if not isinstance(source, str):
-        problem("source", "'source' must be text")
+        problem("source", "'source' must be text; write it in double quotes")
         source = ""
 
     if sum(1 for p in problems if p.severity == "error") > count_before:
         return None
     assert isinstance(paper_id, str) and isinstance(title, str) and added is not None
-    return Paper(
+    paper = Paper(
         id=paper_id.strip(), slug=slug, title=title, abstract=abstract, added=added,
-        published=published, authors=tuple(" ".join(a.split()) for a in authors),
-        links=links, pinned_themes=tuple(pins), source=source, path=where,
+        published=published, authors=tuple(name for name in (one_line(a) for a in authors) if name),
+        links=links, pinned_themes=tuple(pins), source=one_line(source), path=where,
     )
+    return _PaperFile(paper, lines)
 
 
-def _read_date(meta: dict[str, Any], key: str, problem: Any) -> dt.date | None:
+def _read_date(meta: Mapping[str, Any], key: str, problem: Callable[..., None]) -> dt.date | None:
     value = meta.get(key)
     if value is None or value == "":
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
+    text = value.strip() if isinstance(value, str) else None
+    if text is not None and _DATE.fullmatch(text):
         try:
-            return dt.date.fromisoformat(value.strip())
+            return dt.date.fromisoformat(text)
         except ValueError:
-            pass
-    problem(key, f"{key!r} must be a date like 2026-11-26, got {value!r}")
+            problem(key, f"{key!r} must be a date like 2026-11-26, got {text!r}, which is not a day of "
+                         "the calendar; check the month and the day")
+            return None
+    problem(key, f"{key!r} must be a date like 2026-11-26, got {value!r}; write the day as YYYY-MM-DD")
     return None
 
 
-def _read_links(raw: Any, problem: Any) -> tuple[Link, ...]:
+def _read_links(raw: Any, problem: Callable[[str], None]) -> tuple[Link, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, dict):
-        problem("links", f"'links' must be a mapping of kind to URL; kinds: {', '.join(LINK_KINDS)}")
+        problem(f"'links' must be a mapping of kind to URL; write one `kind: URL` line under `links:`, "
+                f"kinds: {', '.join(LINK_KINDS)}")
         return ()
     links = []
     for kind, value in raw.items():
         if kind not in LINK_KINDS:
-            problem("links", f"unknown link kind {kind!r}; use one of: {', '.join(LINK_KINDS)}")
+            close = difflib.get_close_matches(str(kind), LINK_KINDS, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            problem(f"unknown link kind {kind!r}; {hint}use one of: {', '.join(LINK_KINDS)}")
             continue
         urls = value if isinstance(value, list) else [value]
         for url in urls:
-            if not isinstance(url, str) or not re.match(r"https?://[^\s<>\"']+\Z", url):
-                problem("links", f"link {kind!r} must be an http(s) URL, got {url!r}")
+            if not isinstance(url, str) or not re.match(r"https?://[^\s<>\"'`\x00-\x1f\x7f]+\Z", url):
+                problem(f"link {kind!r} must be an http(s) URL, got {url!r}; write the full address, "
+                        "starting with https://")
                 continue
             links.append(Link(kind, url))
     return tuple(links)
 
 
-def _read_themes(content_dir: Path, problems: list[Problem]) -> list[Theme]:
+def _read_themes(content_dir: Path, problems: list[Problem]) -> _Taxonomy:
     path = content_dir / THEMES_FILE
-    if not path.exists():
-        return []
     where = _display_path(path)
+    taxonomy = _Taxonomy(where)
+    if not path.exists():
+        return taxonomy
+    taxonomy.exists = True
     try:
-        text = path.read_text(encoding="utf-8")
+        data_bytes = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(where, None, f"cannot read the taxonomy ({exc.strerror}); check its permissions"))
+        return taxonomy
+    try:
+        text = data_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data_bytes[: exc.start].count(b"\n") + 1
+        problems.append(Problem(where, line, f"not UTF-8 text (byte {data_bytes[exc.start]:#04x}); "
+                                             "save the file as UTF-8"))
+        return taxonomy
+    try:
         root = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(where, None, f"cannot read the taxonomy ({exc}); save it as UTF-8 text"))
-        return []
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.append(Problem(where, mark.line + 1 if mark else None,
-                                f"invalid YAML ({getattr(exc, 'problem', exc)}); fix the syntax"))
-        return []
+        line, reason = _yaml_error(exc)
+        problems.append(Problem(where, line + 1 if line is not None else 1, f"invalid YAML {reason}"))
+        return taxonomy
+    except ValueError as exc:
+        problems.append(Problem(where, 1, f"invalid value ({exc}); remove the '!!' tag"))
+        return taxonomy
     if data is None:
-        return []
+        return taxonomy
     if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
-        problems.append(Problem(where, 1, "expected a top-level key `themes:` holding a list of themes"))
-        return []
+        problems.append(Problem(where, 1, "expected a top-level key `themes:` holding a list of themes; start "
+                                          "the file with `themes:` and list each theme under it as `- slug: ...`"))
+        return taxonomy
 
     theme_nodes = _mapping_value(root, "themes")
-    themes: list[Theme] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(data["themes"]):
         node = theme_nodes.value[index] if theme_nodes is not None else None
@@ -286,8 +468,8 @@ def _read_themes(content_dir: Path, problems: list[Problem]) -> list[Theme]:
             return value.start_mark.line + 1 if value is not None else line
 
         if not isinstance(item, dict):
-            problems.append(Problem(where, line, "each theme must be a mapping with slug, title, "
-                                                 "description and match"))
+            problems.append(Problem(where, line, "each theme must be a mapping; write it as `- slug: ...` followed "
+                                                 "by indented `title:`, `description:` and `match:` lines"))
             continue
         for key in item:
             if key not in THEME_KEYS:
@@ -297,34 +479,48 @@ def _read_themes(content_dir: Path, problems: list[Problem]) -> list[Theme]:
                                         "warning"))
         slug = item.get("slug")
         title = item.get("title")
-        if not isinstance(slug, str) or not is_valid_slug(slug):
-            problems.append(Problem(where, key_line("slug"), f"theme slug must be lowercase letters, digits "
-                                                              f"and hyphens, got {slug!r}"))
+        named = title if isinstance(title, str) and title.strip() else slug if isinstance(slug, str) else ""
+        suggestion = slugify(named) if named else "causal-discovery"
+        if slug is None or slug == "":
+            problems.append(Problem(where, line, f"a theme has no `slug:`; add one, like slug: {suggestion}"))
+            continue
+        wrong = slug_problem(slug) if isinstance(slug, str) else "is not text"
+        if wrong is not None:
+            problems.append(Problem(where, key_line("slug"), f"theme slug {slug!r} {wrong}; pick a slug of "
+                                                              f"lowercase ASCII words joined by hyphens, like "
+                                                              f"{suggestion!r}"))
             continue
         if slug in seen:
             problems.append(Problem(where, key_line("slug"), f"duplicate theme slug {slug!r} (first on line "
                                                               f"{seen[slug]}); give each theme its own slug"))
             continue
         seen[slug] = key_line("slug") or 0
-        if not isinstance(title, str) or not title.strip():
-            problems.append(Problem(where, key_line("title"), f"theme {slug!r} needs a `title:`"))
+        if not isinstance(title, str) or not one_line(title):
+            problems.append(Problem(where, key_line("title"), f"theme {slug!r} needs a `title:`; add a line "
+                                                               "`title: ...` under its slug"))
             continue
         description = item.get("description") or ""
         match = item.get("match") or []
         if isinstance(match, str):
             match = [match]
-        if not isinstance(match, list) or not all(isinstance(m, str) and m.strip() for m in match):
+        if not isinstance(match, list) or not all(isinstance(m, str) and one_line(m) for m in match):
             problems.append(Problem(where, key_line("match"), f"theme {slug!r}: `match` must be a list of "
-                                                               "phrases"))
+                                                               "phrases; write one `- phrase` line each under "
+                                                               "`match:`"))
             continue
         if not match:
             problems.append(Problem(where, key_line("match") or line,
                                     f"theme {slug!r} has no match rules; list phrases under `match:` "
                                     "(papers can still be pinned to it in front matter)", "warning"))
-        themes.append(Theme(slug=slug, title=" ".join(title.split()),
-                            description=" ".join(str(description).split()),
-                            match=tuple(" ".join(m.split()) for m in match)))
-    return themes
+        phrases = tuple(one_line(m) for m in match)
+        match_node = _mapping_value(node, "match")
+        for i, phrase in enumerate(phrases):
+            phrase_node = match_node.value[i] if isinstance(match_node, yaml.SequenceNode) else match_node
+            taxonomy.phrase_lines.setdefault(
+                (slug, phrase), phrase_node.start_mark.line + 1 if phrase_node is not None else line or 1)
+        taxonomy.themes.append(Theme(slug=slug, title=one_line(title),
+                                     description=one_line(str(description)), match=phrases))
+    return taxonomy
 
 
 def _mapping_value(node: Any, key: str) -> Any:
@@ -336,22 +532,75 @@ def _mapping_value(node: Any, key: str) -> Any:
     return None
 
 
-def _check_across_papers(papers: list[Paper], themes: list[Theme], problems: list[Problem]) -> None:
+def _check_across_papers(papers: list[_PaperFile], taxonomy: _Taxonomy, problems: list[Problem]) -> None:
     first_with_id: dict[str, Paper] = {}
-    theme_slugs = [t.slug for t in themes]
-    for paper in papers:
+    theme_slugs = [t.slug for t in taxonomy.themes]
+    for read in papers:
+        paper = read.paper
         other = first_with_id.setdefault(paper.id, paper)
         if other is not paper:
-            problems.append(Problem(paper.path, 2, f"duplicate id {paper.id!r}, also in {other.path}; "
-                                                   "each paper needs its own id: merge the two files"))
+            problems.append(Problem(paper.path, read.key_lines.get("id", 1),
+                                    f"duplicate id {paper.id!r}, also in {other.path}; each paper needs its "
+                                    "own id: merge the two files if they are one paper, or change one id"))
         for pin in paper.pinned_themes:
-            if pin not in theme_slugs:
-                known = ", ".join(theme_slugs) if theme_slugs else "none: content/themes.yml is missing"
-                problems.append(Problem(paper.path, None, f"theme {pin!r} in `themes:` does not exist; "
-                                                          f"known themes: {known}"))
+            if pin in theme_slugs:
+                continue
+            if not taxonomy.exists:
+                fix = f"{taxonomy.path} is missing: create it with a theme {pin!r}, or remove the pin"
+            elif not theme_slugs:
+                fix = f"{taxonomy.path} has no themes: add a theme {pin!r}, or remove the pin"
+            else:
+                close = difflib.get_close_matches(pin, theme_slugs, n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                fix = f"{hint}known themes: {', '.join(theme_slugs)}"
+            # No line: tests/test_build.py expects `path: message` here.
+            problems.append(Problem(paper.path, None, f"theme {pin!r} in `themes:` does not exist; {fix}"))
+
+
+def _check_rules(papers: list[_PaperFile], taxonomy: _Taxonomy, problems: list[Problem]) -> None:
+    """Warn about each phrase that matches no paper: a misspelling, or a rule for nothing.
+
+    One compiled pattern per phrase, tried only on the papers that hold every word
+    of the phrase (an index of each paper's words, built once): scanning every
+    text with every pattern would cost seconds on a large digest. The index only
+    narrows the search, using what README promises of matching (whole words, any
+    case, a plural "s"/"es" on the last word); the pattern decides.
+    """
+    if not papers or not taxonomy.themes:
+        return
+    # Imported here: generator.grouping brings numpy and scipy, which reading content does not need.
+    from .grouping import phrase_pattern
+
+    texts = [(r.paper.title, r.paper.abstract) for r in papers]
+    holding: dict[str, set[int]] = {}
+    for index, (title, abstract) in enumerate(texts):
+        for word in set(_WORD.findall(f"{title}\n{abstract}".lower())):
+            holding.setdefault(word, set()).add(index)
+    everything = set(range(len(texts)))
+    for theme in taxonomy.themes:
+        for phrase in theme.match:
+            candidates = everything
+            words = _WORD.findall(phrase.lower())
+            for position, word in enumerate(words):
+                forms = (word, word + "s", word + "es") if position == len(words) - 1 else (word,)
+                candidates = candidates & set().union(*(holding.get(form, set()) for form in forms))
+            pattern = phrase_pattern(phrase)
+            if not any(pattern.search(texts[i][0]) or pattern.search(texts[i][1]) for i in sorted(candidates)):
+                problems.append(Problem(taxonomy.path, taxonomy.phrase_lines.get((theme.slug, phrase)),
+                                        f"theme {theme.slug!r}: phrase {phrase!r} matches no paper's title or "
+                                        "abstract; check its spelling, or remove it", "warning"))
 
 
 # --------------------------------------------------------------------------- writing
+
+
+def paper_path(content_dir: Path, slug: str) -> Path:
+    """Where a paper's file lives. A slug that is not valid could name a path outside
+    papers/ (or a reserved name): refuse it rather than write there."""
+    wrong = slug_problem(slug)
+    if wrong is not None:
+        raise ValueError(f"slug {slug!r} {wrong}")
+    return content_dir / PAPERS_DIR / f"{slug}.md"
 
 
 def paper_text(paper: Paper) -> str:
@@ -377,8 +626,8 @@ def paper_text(paper: Paper) -> str:
     return f"---\n{front}---\n{paper.abstract.strip()}\n"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write text to path so that a crash leaves either the old file or the new one."""
+def _write_temp(path: Path, text: str) -> Path:
+    """text in a hidden temporary file beside path, flushed to disk."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -386,7 +635,45 @@ def write_atomic(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text to path so that a crash leaves either the old file or the new one."""
+    tmp = _write_temp(path, text)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def create_files(files: Mapping[Path, str]) -> None:
+    """Create new files all together or not at all.
+
+    Every file is first written to a temporary file beside it; only when all of
+    them are on disk are they renamed into place. If anything fails, the
+    temporary files and the files already renamed are removed, so the folder is
+    left as it was. Refuses (FileExistsError) to replace a file that exists: new
+    files only, so removing them on failure can never lose anything.
+    """
+    for path in files:
+        if path.exists():
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
+    temps: dict[Path, Path] = {}
+    created: list[Path] = []
+    try:
+        for path, text in files.items():
+            temps[path] = _write_temp(path, text)
+        for path, tmp in temps.items():
+            os.replace(tmp, path)
+            created.append(path)
+    except BaseException:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+        for path in created:
+            path.unlink(missing_ok=True)
         raise

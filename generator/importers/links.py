@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 
 from ..model import Link
 
-# A URL runs to the next space; brackets and quotes around it are not part of it.
-_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+# A URL runs to the next space; brackets and quotes around it are not part of it, and a
+# control character ends it (no address holds one; a scraped page may).
+_URL = re.compile(r"https?://[^\s<>\"'`\x00-\x1f\x7f]+", re.IGNORECASE)
 _TRAILING = ".,;:!?'\")]}>*"
 
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")

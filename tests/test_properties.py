@@ -1,0 +1,162 @@
+"""Properties over any text (hypothesis): slugs, title keys, the listing parser, the
+file format and the HTML filters hold for every input, not just the examples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import pytest
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup, escape
+
+from generator.content import one_line, paper_text, printable, read_paper
+from generator.errors import Problem
+from generator.importers.listing import parse_listing
+from generator.model import Paper
+from generator.render import paragraphs, teaser
+from generator.slugs import MAX_SLUG_LENGTH, RESERVED_SLUGS, is_valid_slug, slugify, title_key, unique_slug
+
+# Any text a scraper could hand over: every code point but lone surrogates (no UTF-8 file holds them).
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)))
+# One line of a listing: no line end inside, something left after strip().
+LINE = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), min_size=1).filter(
+    lambda s: s.strip())
+
+
+@given(TEXT)
+@example("../../etc/passwd")
+@example("CON")
+@example("index")
+@example("🎉🎉")
+@example("x" * 500)
+@example("Ⅻ ﬁ ǅ İ")  # NFKC and case-folding oddities
+def test_slugify_is_always_a_valid_bounded_unreserved_slug(text: str) -> None:
+    slug = slugify(text)
+    assert is_valid_slug(slug)
+    assert len(slug) <= MAX_SLUG_LENGTH
+    assert slug not in RESERVED_SLUGS
+    assert slugify(text) == slug  # deterministic
+
+
+@pytest.mark.parametrize(("title", "slug"), [
+    ("Schrödinger's Cat: A Study", "schrodingers-cat-a-study"),
+    ("Ελληνικά και 中文 titles", "ellenika-kai-zhong-wen-titles"),
+    ("Ünïcödé — “quotes” & dashes", "unicode-quotes-dashes"),
+    ("../../etc/passwd", "etc-passwd"),
+    ("CON", "paper-con"),
+    ("index", "paper-index"),
+    ("....", "paper"),
+    ("🎉🎉", "paper"),
+    ("", "paper"),
+])
+def test_slug_examples(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+
+
+def test_a_long_title_is_cut_at_a_word() -> None:
+    slug = slugify("Attention " * 100)
+    assert len(slug) <= MAX_SLUG_LENGTH and slug.endswith("-attention") and slug.startswith("attention-")
+
+
+@given(TEXT, st.sets(st.text(alphabet="abc-2", max_size=12), max_size=30))
+def test_unique_slug_is_free_valid_and_deterministic(text: str, taken: set[str]) -> None:
+    base = slugify(text)
+    taken = taken | {base, f"{base}-2"}
+    slug = unique_slug(base, taken)
+    assert slug not in taken and is_valid_slug(slug) and slug.startswith(base)
+    assert unique_slug(base, set(taken)) == slug
+
+
+@given(TEXT)
+def test_title_key_is_idempotent(text: str) -> None:
+    key = title_key(text)
+    assert title_key(key) == key
+    assert key == key.strip() and "  " not in key
+
+
+@given(TEXT)
+def test_invisible_characters_never_split_a_word(text: str) -> None:
+    spread = "\u200b".join(text)  # a zero-width space between every character
+    assert title_key(spread) == title_key(text)
+    assert slugify(spread) == slugify(text)
+
+
+def listing_text(pairs: list[tuple[str, str]], line_end: str) -> str:
+    return "".join(f"{title}{line_end}{abstract}{line_end}" for title, abstract in pairs)
+
+
+@given(st.lists(st.tuples(LINE, LINE), min_size=1, max_size=8), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_the_listing_parser_round_trips_any_pairs(pairs: list[tuple[str, str]], line_end: str) -> None:
+    first = pairs[0][0].strip()
+    # What the format gives a meaning to at the top: page chrome, a glued button label, a byte-order mark.
+    assume(not re.match(r"get trending papers in your email inbox", first, re.IGNORECASE))
+    assume(not re.match(r"Subscribe[A-Z0-9]", first) and not first.startswith("\ufeff"))
+    papers = parse_listing(listing_text(pairs, line_end), "x.txt")
+    assert [(p.title, p.abstract) for p in papers] == [(" ".join(t.split()), a.strip()) for t, a in pairs]
+
+
+@given(st.lists(st.tuples(LINE, LINE), min_size=1, max_size=6), st.integers(min_value=0))
+def test_one_line_missing_is_always_an_error_naming_a_line_of_the_file(pairs: list[tuple[str, str]],
+                                                                       which: int) -> None:
+    lines = [line for pair in pairs for line in pair]
+    del lines[which % len(lines)]
+    text = "".join(f"{line}\n" for line in lines)
+    assume(not re.match(r"get trending papers in your email inbox", lines[0].strip(), re.IGNORECASE))
+    try:
+        parse_listing(text, "x.txt")
+    except Exception as exc:  # noqa: BLE001 - the type is checked just below
+        assert type(exc).__name__ == "ImportError_"
+        number = int(re.match(r"x\.txt:(\d+): ", str(exc)).group(1))  # type: ignore[union-attr]
+        assert 1 <= number <= len(lines)
+    else:
+        raise AssertionError("an odd number of lines was accepted")
+
+
+@settings(max_examples=200)
+@given(LINE, TEXT.filter(lambda s: printable(s).strip()), st.lists(LINE, max_size=3))
+@example("---", "---\ntitle: not this\n---\nbody", [])
+@example("Title: with colon # and hash", "\ufeffAbstract", ["- dash", "'quote"])
+@example("\u2028\u0085 line separators", "a\u2029b\x0cc", ["\x1b[31m"])
+def test_a_paper_file_reads_back_as_written(tmp_path_factory: pytest.TempPathFactory, title: str,
+                                            abstract: str, authors: list[str]) -> None:
+    """Nothing lost: whatever an importer hands over is read back the same, up to the
+    documented cleaning (control characters dropped, spaces in one-line fields collapsed)."""
+    assume(one_line(title) and all(one_line(a) for a in authors))
+    paper = Paper(id="some-id", slug="some-slug", title=title, abstract=abstract, added=dt.date(2026, 11, 20),
+                  authors=tuple(authors))
+    path = tmp_path_factory.mktemp("paper") / "some-slug.md"
+    path.write_text(paper_text(paper), encoding="utf-8", newline="\n")
+    problems: list[Problem] = []
+    read = read_paper(path, problems, dt.date(2026, 11, 26))
+    assert [str(p) for p in problems] == []
+    assert read is not None
+    assert read.title == one_line(title)
+    assert read.abstract == printable(abstract.strip()).strip()
+    assert read.authors == tuple(one_line(a) for a in authors)
+
+
+def without_paragraph_tags(html: str) -> str:
+    return html.replace("<p>", "").replace("</p>", "")
+
+
+@given(TEXT)
+@example("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>")
+@example("</p><p>")
+def test_paragraphs_never_make_markup_from_text(text: str) -> None:
+    html = paragraphs(text)
+    assert isinstance(html, Markup)
+    inner = without_paragraph_tags(str(html))
+    assert "<" not in inner and ">" not in inner
+    # Unescaped, the paragraphs hold exactly the words of the text.
+    assert Markup(inner).unescape().split() == text.split()
+
+
+@given(TEXT)
+@example("<script>alert(1)</script> " * 20)
+def test_teaser_is_plain_text_that_templates_escape(text: str) -> None:
+    short = teaser(text)
+    assert not isinstance(short, Markup)  # so autoescaping escapes it
+    assert "<" not in str(escape(short))
+    assert " ".join(text.split()).startswith(short.removesuffix("…"))  # a cut, never new text

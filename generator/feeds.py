@@ -183,8 +183,9 @@ def _generator(spec: FeedSpec, analysis: Analysis, options: SiteOptions, theme_t
     fg.load_extension("dc", atom=False, rss=True)  # dc:creator: RSS <author> needs an e-mail
     fg.register_extension("atom_links", BaseExtension, AtomEntryLinks, atom=True, rss=False)
     fg.id(tag_uri(host, f"feed/{spec.key}"))
-    fg.title(plain_line(spec.title))
-    fg.description(plain_line(spec.description))  # RSS description and Atom subtitle
+    rss = self_type == "application/rss+xml"
+    fg.title(_title_text(spec.title, rss))
+    fg.description(_title_text(spec.description, rss))  # RSS description and Atom subtitle
     fg.author({"name": plain_line(options.site_name) or GENERATOR})
     # The RSS channel <link> is feedgen's LAST link: self first, the page last.
     fg.link(href=self_url, rel="self", type=self_type)
@@ -194,15 +195,25 @@ def _generator(spec: FeedSpec, analysis: Analysis, options: SiteOptions, theme_t
     newest = max((p.added for p in spec.papers), default=None)
     fg.updated(day_start(newest) if newest else EMPTY_FEED_DATE)
     for paper in spec.papers:
-        _add_item(fg, paper, analysis, options, theme_titles)
+        _add_item(fg, paper, analysis, options, theme_titles, rss)
     return fg
 
 
+def _title_text(text: str, rss: bool) -> str:
+    """RSS readers (feedparser among them) take a title that looks like markup for HTML,
+    so in RSS a title holding "<" is HTML-escaped once before feedgen XML-escapes it:
+    shown as HTML it reads as the literal text. Titles without "<" stay as they are, so
+    readers that show titles as plain text see "Q&A", not "Q&amp;A". Atom's type="text"
+    titles are unambiguous."""
+    line = plain_line(text)
+    return html.escape(line, quote=False) if rss and "<" in line else line
+
+
 def _add_item(fg: FeedGenerator, paper: Paper, analysis: Analysis, options: SiteOptions,
-              theme_titles: dict[str, str]) -> None:
+              theme_titles: dict[str, str], rss: bool) -> None:
     entry = fg.add_entry(order="append")  # the default prepends, which would reverse the order
     entry.id(feed_item_id(paper, options.site_url))  # also the RSS guid, isPermaLink="false"
-    entry.title(plain_line(paper.title) or paper.slug)
+    entry.title(_title_text(paper.title, rss) or paper.slug)
     # The page is the item's link (RSS <link>); arXiv, PDF and code are "related" links, Atom only.
     page = absolute_url(options.site_url, options.paper_url.format(slug=paper.slug))
     entry.link(href=page, rel="alternate", type="text/html")

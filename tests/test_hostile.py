@@ -445,11 +445,6 @@ def test_markdown_in_content_stays_text(hostile: BuiltSite) -> None:
     assert "# A heading in an abstract" in text and "| a | b |" in text and "![](http://evil/x.png)" in text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a right-to-left override in a title or name reverses the text after it on the same line (the teaser, "
-    "the theme chips): give every inline element that prints a title, a name or a teaser dir=\"auto\" "
-    "(or wrap the value in <bdi>): _macros.html paper_item (title link, teaser span), archive.html links, "
-    "paper.html author links and pager links"))
 def test_a_right_to_left_override_in_a_title_cannot_spill_into_the_text_after_it(hostile: BuiltSite) -> None:
     spills = []
     for page in files(hostile, "*.html"):
@@ -510,11 +505,6 @@ def feed_texts(parsed: Any) -> Iterator[tuple[str, str, str]]:
         yield f"entries[{i}].title", entry.title_detail.type, entry.title_detail.value
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "feedparser (and readers like it) take an RSS <title> or channel <description> that looks like "
-    "markup for HTML: '<img src=x onerror=...>' in a title becomes an <img> element. In feeds.py, for "
-    "RSS only, HTML-escape titles and the channel description once more before feedgen XML-escapes "
-    "them (html.escape(plain_line(text), quote=False)); Atom's title type=\"text\" is unambiguous"))
 def test_rss_readers_see_each_title_and_description_as_text(hostile: BuiltSite) -> None:
     wrong = []
     for feed in [f for f in feed_files(hostile) if f.endswith("feed.xml")]:

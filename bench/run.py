@@ -1,0 +1,199 @@
+"""Benchmark: our pipeline's stages, `digest build`, and bare MkDocs on the same pages.
+
+    python bench/run.py                         # 200, 2,000 and 10,000 papers, core-only 100,000
+    python bench/run.py --sizes 200 --core 0    # a quick run
+
+For each size it makes a synthetic digest (abstracts stitched from the bundled
+papers' sentences, the bundled taxonomy, added dates spread over a year) under
+bench/out/, then measures, each in a fresh process:
+
+- the core stages (load+validate, group, relate, render, feeds+data): wall time, and peak memory;
+- `digest build`: wall time and peak memory;
+- the floor: bare `mkdocs build` of the same pages pre-written as plain Markdown,
+  with the same theme and navigation;
+- site size, the median paper page's size, the search index's size.
+
+It prints a Markdown table and writes bench/out/results.json. It asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
+
+MKDOCS_YML = """\
+site_name: Bench digest
+site_url: https://bench.example.org/
+docs_dir: {docs}
+site_dir: site
+theme:
+  name: material
+  font: false
+  features: [navigation.tabs, search.suggest, content.code.copy]
+nav:
+  - Home: index.md
+  - Themes: themes.md
+  - Archive: archive.md
+plugins:
+  - search
+{plugin}"""
+
+
+def run_measured(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of a command run in its own process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{stderr}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def make_digest(size: int) -> Path:
+    from generator.content import load_digest
+    from generator.synthetic import synthetic_papers, write_papers
+
+    project = OUT / f"digest-{size}"
+    if (project / "content" / "papers").is_dir() and len(list((project / "content" / "papers").iterdir())) == size:
+        return project
+    shutil.rmtree(project, ignore_errors=True)
+    (project / "content").mkdir(parents=True)
+    sample = load_digest(ROOT / "content").papers
+    write_papers(project / "content", synthetic_papers(sample, size, seed=size))
+    shutil.copy(ROOT / "content" / "themes.yml", project / "content" / "themes.yml")
+    (project / "mkdocs.yml").write_text(MKDOCS_YML.format(docs="content", plugin="  - digest\n"))
+    return project
+
+
+def make_floor(project: Path) -> Path:
+    """The same pages as plain Markdown, for bare MkDocs."""
+    from generator.content import load_digest
+
+    floor = project / "floor"
+    shutil.rmtree(floor, ignore_errors=True)
+    docs = floor / "docs"
+    (docs / "papers").mkdir(parents=True)
+    digest = load_digest(project / "content")
+    for name in ("index", "themes", "archive"):
+        (docs / f"{name}.md").write_text(f"# {name.title()}\n\nThe {name} page.\n")
+    for paper in digest.papers:
+        links = "\n".join(f"- [{link.kind}]({link.url})" for link in paper.links)
+        (docs / "papers" / f"{paper.slug}.md").write_text(
+            f"# {paper.title}\n\nAdded {paper.added}\n\n## Abstract\n\n{paper.abstract}\n\n{links}\n")
+    (floor / "mkdocs.yml").write_text(
+        MKDOCS_YML.format(docs="docs", plugin="") + "not_in_nav: |\n  /papers/\n")
+    return floor
+
+
+CORE = """
+import json, resource, sys, time
+from pathlib import Path
+from generator.content import load_digest
+from generator.pipeline import SiteOptions, analyse
+from generator.grouping import group
+from generator.relating import relate, tfidf_matrix
+from generator.render import render_pages
+from generator.feeds import plan_feeds
+from generator.data import plan_data
+from generator.citation import plan_bibliographies
+
+content = Path(sys.argv[1])
+options = SiteOptions(site_url="https://bench.example.org/")
+times = {}
+t = time.perf_counter(); digest = load_digest(content); times["load+validate"] = time.perf_counter() - t
+t = time.perf_counter(); analysis = analyse(digest, options); times["group+relate"] = time.perf_counter() - t
+t = time.perf_counter(); pages = render_pages(analysis, options); times["render"] = time.perf_counter() - t
+t = time.perf_counter()
+files = plan_feeds(analysis, options) | plan_data(analysis, options) | plan_bibliographies(analysis, options)
+times["feeds+data"] = time.perf_counter() - t
+times["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(times))
+"""
+
+
+def core_stages(content: Path) -> dict[str, float]:
+    result = subprocess.run([sys.executable, "-c", CORE, str(content)], capture_output=True, text=True,
+                            cwd=ROOT, check=True)
+    return json.loads(result.stdout)
+
+
+def site_sizes(site: Path) -> dict[str, float]:
+    pages = sorted((site / "papers").glob("*/index.html"))
+    sizes = sorted(p.stat().st_size for p in pages)
+    index = site / "search" / "search_index.json"
+    return {
+        "site_mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
+        "paper_page_kb": sizes[len(sizes) // 2] / 1e3 if sizes else 0.0,
+        "search_index_mb": index.stat().st_size / 1e6 if index.exists() else 0.0,
+    }
+
+
+def bench_size(size: int) -> dict[str, object]:
+    project = make_digest(size)
+    row: dict[str, object] = {"papers": size, "core": core_stages(project / "content")}
+    wall, peak = run_measured([sys.executable, "-m", "generator.cli", "build", "-q"], project)
+    row["digest_build_s"], row["digest_build_peak_mb"] = wall, peak
+    row["digest_site"] = site_sizes(project / "site")
+    floor = make_floor(project)
+    wall, peak = run_measured([sys.executable, "-m", "mkdocs", "build", "-q"], floor)
+    row["floor_s"], row["floor_peak_mb"] = wall, peak
+    row["floor_site"] = site_sizes(floor / "site")
+    return row
+
+
+def print_table(rows: list[dict[str, object]], core_only: dict[str, object] | None) -> None:
+    print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
+    print("| papers | load+validate | group+relate | render | feeds+data | core peak | digest build "
+          "| floor (bare MkDocs) | ratio | paper page | site | search index |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        core = row["core"]
+        site = row["digest_site"]
+        assert isinstance(core, dict) and isinstance(site, dict)
+        ratio = float(row["digest_build_s"]) / float(row["floor_s"])  # type: ignore[arg-type]
+        print(f"| {row['papers']:,} | {core['load+validate']:.2f} s | {core['group+relate']:.2f} s "
+              f"| {core['render']:.2f} s | {core['feeds+data']:.2f} s | {core['peak_mb']:.0f} MB "
+              f"| {row['digest_build_s']:.1f} s | {row['floor_s']:.1f} s | {ratio:.2f} "
+              f"| {site['paper_page_kb']:.1f} kB | {site['site_mb']:.1f} MB | {site['search_index_mb']:.2f} MB |")
+    if core_only:
+        core = core_only["core"]
+        assert isinstance(core, dict)
+        print(f"| {core_only['papers']:,} (core only) | {core['load+validate']:.2f} s "
+              f"| {core['group+relate']:.2f} s | {core['render']:.2f} s | {core['feeds+data']:.2f} s "
+              f"| {core['peak_mb']:.0f} MB | | | | | | |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[200, 2000, 10000])
+    parser.add_argument("--core", type=int, default=100_000, help="core-only size (0 to skip)")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for size in args.sizes:
+        print(f"{size} papers ...", file=sys.stderr)
+        rows.append(bench_size(size))
+    core_only = None
+    if args.core:
+        print(f"{args.core} papers, core only ...", file=sys.stderr)
+        core_only = {"papers": args.core, "core": core_stages(make_digest(args.core) / "content")}
+    print_table(rows, core_only)
+    (OUT / "results.json").write_text(json.dumps({"rows": rows, "core_only": core_only}, indent=1))
+    print(f"\nwritten {OUT / 'results.json'}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 
 from generator.content import one_line, paper_text, printable, read_paper
 from generator.errors import Problem
+from generator.grouping import PhraseMatcher, phrase_pattern, phrase_words
 from generator.importers.listing import parse_listing
 from generator.model import Paper
 from generator.render import paragraphs, teaser
@@ -160,3 +161,18 @@ def test_teaser_is_plain_text_that_templates_escape(text: str) -> None:
     assert not isinstance(short, Markup)  # so autoescaping escapes it
     assert "<" not in str(escape(short))
     assert " ".join(text.split()).startswith(short.removesuffix("…"))  # a cut, never new text
+
+
+# --------------------------------------------------------------------------- phrase matching
+
+# Few letters, so that random phrases and texts share words often; plural endings,
+# hyphens, punctuation, an accent, an underscore and a digit for the edges.
+_PIECES = st.sampled_from(list("abcs -,.é_3+") + ["ab", "es", "s ", "-s", "3d"])
+
+
+@given(phrase=st.lists(_PIECES, min_size=1, max_size=6).map("".join).filter(lambda p: bool(phrase_words(p))),
+       text=st.lists(_PIECES, max_size=20).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_the_phrase_matcher_agrees_with_the_phrase_pattern(phrase: str, text: str) -> None:
+    expected = phrase_pattern(phrase).search(text) is not None
+    assert (0 in PhraseMatcher([phrase]).find(text)) == expected

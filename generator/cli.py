@@ -4,7 +4,8 @@
     digest serve      preview with live reload on content/ and templates/ changes
     digest check      validate content without building
     digest themes suggest | report
-    digest import listing FILE --added YYYY-MM-DD
+    digest import listing|arxiv|hf-daily FILE [--added YYYY-MM-DD] [--include K] [--exclude K]
+    digest import arxiv --query Q | hf-daily --date YYYY-MM-DD
 """
 
 from __future__ import annotations
@@ -56,9 +57,27 @@ def build_parser() -> argparse.ArgumentParser:
     formats = importer.add_subparsers(dest="format", required=True, metavar="FORMAT")
     listing = formats.add_parser("listing", help="a pasted 'trending papers' listing (title/abstract line pairs)")
     listing.add_argument("file", type=Path)
-    listing.add_argument("--added", type=_date, default=None,
-                         help="the day these papers enter the digest, YYYY-MM-DD (default: today)")
-    _add_config_option(listing)
+    arxiv = formats.add_parser("arxiv", help="an arXiv API response or announcement feed (RSS or Atom)")
+    source = arxiv.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", type=Path, nargs="?", help="a saved response or feed")
+    source.add_argument("--query", help="fetch from the arXiv API, like 'cat:cs.LG AND ti:diffusion'")
+    arxiv.add_argument("--max-results", type=int, default=100, help="with --query (default 100)")
+    hf = formats.add_parser("hf-daily", help="a Hugging Face /api/daily_papers response (JSON)")
+    source = hf.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", type=Path, nargs="?", help="a saved response")
+    source.add_argument("--date", type=_date, help="fetch that day's list, YYYY-MM-DD")
+    for command in (listing, arxiv, hf):
+        command.add_argument("--added", type=_date, default=None,
+                             help="the day these papers enter the digest, YYYY-MM-DD (default: today)")
+        command.add_argument("--include", action="append", default=[], metavar="KEYWORD",
+                             help="keep only papers whose title or abstract has one of these keywords "
+                                  "(a phrase, or /regex/); repeatable")
+        command.add_argument("--exclude", action="append", default=[], metavar="KEYWORD",
+                             help="leave out papers with any of these keywords (a phrase, or /regex/); repeatable")
+        command.add_argument("--category", action="append", default=[], metavar="CAT",
+                             help="keep only papers in these arXiv categories (cs.LG, or cs for all cs.*); "
+                                  "repeatable")
+        _add_config_option(command)
     return parser
 
 
@@ -78,9 +97,13 @@ def main(argv: list[str] | None = None) -> int:
             from .commands import themes
             return themes(args.config_file, args.action)
         if args.command == "import":
-            from .commands import import_file
-            return import_file(args.config_file, args.format, args.file,
-                               added=args.added or dt.date.today())
+            from .commands import ImportOptions, import_papers
+            options = ImportOptions(
+                added=args.added or dt.date.today(), include=tuple(args.include),
+                exclude=tuple(args.exclude), categories=tuple(args.category),
+                query=getattr(args, "query", None), max_results=getattr(args, "max_results", 100),
+                day=getattr(args, "date", None))
+            return import_papers(args.config_file, args.format, args.file, options)
     except DigestError as exc:
         print(f"error: {exc}" if "\n" not in str(exc) else str(exc), file=sys.stderr)
         return 1

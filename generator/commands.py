@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -149,28 +150,58 @@ def themes(config_file: Path, action: str) -> int:
     return 1 if result.no_theme else 0
 
 
-def import_file(config_file: Path, fmt: str, path: Path, *, added: dt.date) -> int:
-    content_dir = content_dir_from_file(config_file)
+@dataclass(frozen=True)
+class ImportOptions:
+    added: dt.date
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    query: str | None = None  # arxiv: fetch instead of reading a file
+    max_results: int = 100
+    day: dt.date | None = None  # hf-daily: fetch instead of reading a file
+
+
+def _read_input(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ImportError_(f"{path}: cannot read ({exc.strerror})") from None
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ImportError_(f"{path}:{line}: not UTF-8 (byte {data[exc.start]:#04x}); "
                            "convert the file to UTF-8 and import again") from None
-    incoming = IMPORTERS[fmt](text, str(path))
+
+
+def import_papers(config_file: Path, fmt: str, path: Path | None, options: ImportOptions) -> int:
+    from .importers.fetch import fetch_arxiv, fetch_hf_daily
+    from .importing import make_filter
+
+    content_dir = content_dir_from_file(config_file)
+    keep = make_filter(options.include, options.exclude, options.categories)  # bad regex: fail first
+    if path is not None:
+        text, source = _read_input(path), f"{fmt}:{path.name}"
+    elif fmt == "arxiv" and options.query:
+        text, source = fetch_arxiv(options.query, max_results=options.max_results), f"arxiv:{options.query}"
+    elif fmt == "hf-daily" and options.day:
+        text, source = fetch_hf_daily(options.day), f"hf-daily:{options.day.isoformat()}"
+    else:  # pragma: no cover - argparse requires one of them
+        raise ImportError_("name a file to import")
+    incoming = IMPORTERS[fmt](text, str(path) if path else source)
     try:
         existing = load_existing(content_dir)
     except ContentError as exc:
         raise DigestError(f"{exc}\nfix the content before importing into it") from None
-    plan = plan_import(existing, incoming, added=added, source=f"{fmt}:{path.name}")
+    plan = plan_import(existing, incoming, added=options.added, source=source, keep=keep)
     apply_import(content_dir, plan)
     for paper in plan.added:
         print(f"added    {paper.slug}")
+    for paper in plan.merged:
+        print(f"merged   {paper.slug}")
     for item, existing_paper in plan.skipped:
-        print(f"present  {existing_paper.slug}  (line {item.line})")
-    print(f"{len(plan.added)} added, {len(plan.skipped)} already present", file=sys.stderr)
+        print(f"present  {existing_paper.slug}  (item at line {item.line})" if fmt == "listing"
+              else f"present  {existing_paper.slug}")
+    print(f"{len(plan.added)} added, {len(plan.merged)} merged, {len(plan.skipped)} already present"
+          + (f", {len(plan.filtered)} filtered out" if plan.filtered else ""), file=sys.stderr)
     return 0

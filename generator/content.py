@@ -72,7 +72,8 @@ PAPERS_DIR = "papers"
 THEMES_FILE = "themes.yml"
 
 # Front matter keys in the order files are written; README documents each.
-PAPER_KEYS = ("id", "title", "authors", "published", "added", "links", "themes", "source")
+PAPER_KEYS = ("id", "title", "authors", "published", "added", "links", "arxiv", "doi", "categories",
+              "journal_ref", "themes", "source")
 REQUIRED_KEYS = ("id", "title", "added")
 THEME_KEYS = ("slug", "title", "description", "match")
 
@@ -365,10 +366,21 @@ def _read_paper(path: Path, problems: list[Problem], today: dt.date, slugs: set[
         problem("themes", "'themes' must be a list of theme slugs; write it like themes: [llm-reasoning]")
         pins = []
 
-    source = meta.get("source") or ""
-    if not isinstance(source, str):
-        problem("source", "'source' must be text; write it in double quotes")
-        source = ""
+    source = _read_text(meta, "source", problem) or ""
+    arxiv = _read_text(meta, "arxiv", problem)
+    if arxiv is not None and not re.fullmatch(r"\d{4}\.\d{4,5}|[a-z][a-z.\-]*/\d{7}", arxiv):
+        problem("arxiv", f"'arxiv' must be an arXiv id without version, like \"2401.01234\", got {arxiv!r}")
+    doi = _read_text(meta, "doi", problem)
+    if doi is not None and not re.fullmatch(r"10\.\d{4,9}/\S+", doi):
+        problem("doi", f"'doi' must be a DOI like 10.1000/xyz123 (without https://doi.org/), got {doi!r}")
+    journal_ref = _read_text(meta, "journal_ref", problem)
+    categories = meta.get("categories") or []
+    if isinstance(categories, str):
+        categories = [categories]
+    if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
+        problem("categories", "'categories' must be a list of arXiv categories, primary first; "
+                              "write it like categories: [cs.LG, stat.ML]")
+        categories = []
 
     if sum(1 for p in problems if p.severity == "error") > count_before:
         return None
@@ -376,9 +388,22 @@ def _read_paper(path: Path, problems: list[Problem], today: dt.date, slugs: set[
     paper = Paper(
         id=paper_id.strip(), slug=slug, title=title, abstract=abstract, added=added,
         published=published, authors=tuple(name for name in (one_line(a) for a in authors) if name),
-        links=links, pinned_themes=tuple(pins), source=one_line(source), path=where,
+        links=links, pinned_themes=tuple(pins), source=source, path=where,
+        arxiv=arxiv, doi=doi, categories=tuple(one_line(c) for c in categories if one_line(c)),
+        journal_ref=journal_ref,
     )
     return _PaperFile(paper, lines)
+
+
+def _read_text(meta: Mapping[str, Any], key: str, problem: Callable[..., None]) -> str | None:
+    """An optional one-line text field; numbers are refused, since YAML would have changed them."""
+    value = meta.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        problem(key, f"{key!r} must be text, got {value!r}; write it in double quotes, like {key}: \"{value}\"")
+        return None
+    return one_line(value) or None
 
 
 def _read_date(meta: Mapping[str, Any], key: str, problem: Callable[..., None]) -> dt.date | None:
@@ -618,6 +643,13 @@ def paper_text(paper: Paper) -> str:
             if urls:
                 links[kind] = urls[0] if len(urls) == 1 else list(urls)
         meta["links"] = links
+    for key in ("arxiv", "doi"):
+        if getattr(paper, key):
+            meta[key] = getattr(paper, key)
+    if paper.categories:
+        meta["categories"] = list(paper.categories)
+    if paper.journal_ref:
+        meta["journal_ref"] = paper.journal_ref
     if paper.pinned_themes:
         meta["themes"] = list(paper.pinned_themes)
     if paper.source:
@@ -651,29 +683,35 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def create_files(files: Mapping[Path, str]) -> None:
-    """Create new files all together or not at all.
+def create_files(files: Mapping[Path, str], updates: Mapping[Path, str] | None = None) -> None:
+    """Create new files, and replace existing ones, all together or not at all.
 
     Every file is first written to a temporary file beside it; only when all of
     them are on disk are they renamed into place. If anything fails, the
-    temporary files and the files already renamed are removed, so the folder is
-    left as it was. Refuses (FileExistsError) to replace a file that exists: new
-    files only, so removing them on failure can never lose anything.
+    temporary files are removed, files already created are removed and files
+    already replaced get their old bytes back, so the folder is left as it was.
+    Refuses (FileExistsError) to create a file that exists: `files` are new
+    files only; `updates` names the files to replace.
     """
+    updates = dict(updates or {})
     for path in files:
         if path.exists():
             raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
+    originals = {path: path.read_bytes() for path in updates}
     temps: dict[Path, Path] = {}
-    created: list[Path] = []
+    done: list[Path] = []
     try:
-        for path, text in files.items():
+        for path, text in {**files, **updates}.items():
             temps[path] = _write_temp(path, text)
         for path, tmp in temps.items():
             os.replace(tmp, path)
-            created.append(path)
+            done.append(path)
     except BaseException:
         for tmp in temps.values():
             tmp.unlink(missing_ok=True)
-        for path in created:
-            path.unlink(missing_ok=True)
+        for path in done:
+            if path in originals:
+                path.write_bytes(originals[path])
+            else:
+                path.unlink(missing_ok=True)
         raise

@@ -275,7 +275,7 @@ def test_unknown_keys_are_warnings_naming_the_closest_key(check: Checker) -> Non
     assert err == [
         "content/papers/x.md:4: warning: unknown key 'autors' is ignored; did you mean 'authors'?",
         "content/papers/x.md:5: warning: unknown key 'foo' is ignored; known keys: id, title, authors, "
-        "published, added, links, themes, source",
+        "published, added, links, arxiv, doi, categories, journal_ref, themes, source",
         "1 papers, 0 themes: OK (2 warning(s))",
     ]
 

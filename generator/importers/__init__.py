@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import listing
+from . import arxiv, hf_daily, listing
 from .records import ImportedPaper
 
 IMPORTERS: dict[str, Callable[[str, str], list[ImportedPaper]]] = {
     "listing": listing.parse_listing,
+    "arxiv": arxiv.parse_arxiv,
+    "hf-daily": hf_daily.parse_hf_daily,
 }
 
 __all__ = ["IMPORTERS", "ImportedPaper"]

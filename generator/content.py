@@ -48,6 +48,7 @@ import yaml
 
 from .errors import ContentError, Problem
 from .model import LINK_KINDS, Digest, Link, Paper, Theme
+from .phrases import PhraseMatcher
 from .slugs import slug_problem, slugify
 
 try:  # libyaml is several times faster on thousands of files
@@ -89,7 +90,6 @@ _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\uff
 # A top-level key at the start of a front matter line.
 _TOP_KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")
 # A word, as theme phrases count words: letters and digits.
-_WORD = re.compile(r"[^\W_]+")
 
 
 def printable(text: str) -> str:
@@ -583,37 +583,21 @@ def _check_across_papers(papers: list[_PaperFile], taxonomy: _Taxonomy, problems
 
 
 def _check_rules(papers: list[_PaperFile], taxonomy: _Taxonomy, problems: list[Problem]) -> None:
-    """Warn about each phrase that matches no paper: a misspelling, or a rule for nothing.
-
-    One compiled pattern per phrase, tried only on the papers that hold every word
-    of the phrase (an index of each paper's words, built once): scanning every
-    text with every pattern would cost seconds on a large digest. The index only
-    narrows the search, using what README promises of matching (whole words, any
-    case, a plural "s"/"es" on the last word); the pattern decides.
-    """
+    """Warn about each phrase that matches no paper: a misspelling, or a rule for nothing."""
     if not papers or not taxonomy.themes:
         return
-    # Imported here: generator.grouping brings numpy and scipy, which reading content does not need.
-    from .grouping import phrase_pattern
-
-    texts = [(r.paper.title, r.paper.abstract) for r in papers]
-    holding: dict[str, set[int]] = {}
-    for index, (title, abstract) in enumerate(texts):
-        for word in set(_WORD.findall(f"{title}\n{abstract}".lower())):
-            holding.setdefault(word, set()).add(index)
-    everything = set(range(len(texts)))
-    for theme in taxonomy.themes:
-        for phrase in theme.match:
-            candidates = everything
-            words = _WORD.findall(phrase.lower())
-            for position, word in enumerate(words):
-                forms = (word, word + "s", word + "es") if position == len(words) - 1 else (word,)
-                candidates = candidates & set().union(*(holding.get(form, set()) for form in forms))
-            pattern = phrase_pattern(phrase)
-            if not any(pattern.search(texts[i][0]) or pattern.search(texts[i][1]) for i in sorted(candidates)):
-                problems.append(Problem(taxonomy.path, taxonomy.phrase_lines.get((theme.slug, phrase)),
-                                        f"theme {theme.slug!r}: phrase {phrase!r} matches no paper's title or "
-                                        "abstract; check its spelling, or remove it", "warning"))
+    rules = [(theme.slug, phrase) for theme in taxonomy.themes for phrase in theme.match]
+    matcher = PhraseMatcher([phrase for _, phrase in rules])
+    unmatched = set(range(len(rules)))
+    for record in papers:  # usually every phrase has matched long before the last paper
+        if not unmatched:
+            return
+        unmatched -= matcher.find(record.paper.title) | matcher.find(record.paper.abstract)
+    for number in sorted(unmatched):
+        slug, phrase = rules[number]
+        problems.append(Problem(taxonomy.path, taxonomy.phrase_lines.get((slug, phrase)),
+                                f"theme {slug!r}: phrase {phrase!r} matches no paper's title or "
+                                "abstract; check its spelling, or remove it", "warning"))
 
 
 # --------------------------------------------------------------------------- writing

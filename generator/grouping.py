@@ -10,78 +10,20 @@ spaces interchangeable and an optional plural "s"/"es" at the end.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from scipy import sparse
 
 from .clustering import auto_themes
 from .model import Digest, Grouping, Membership, Paper, Theme
+from .phrases import PhraseMatcher, phrase_pattern, phrase_words
+
+__all__ = ["PhraseMatcher", "phrase_pattern", "phrase_words", "group", "group_curated", "make_grouping"]
 
 TITLE_WEIGHT = 3.0
 ABSTRACT_WEIGHT = 1.0
 MIN_SCORE = 2.0  # one title hit, or two distinct phrases in the abstract
 MAX_THEMES_PER_PAPER = 3
-
-
-_WORD = re.compile(r"[^\W_]+|[^\w\s-]")
-
-
-def phrase_words(phrase: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(phrase.lower()))
-
-
-def phrase_pattern(phrase: str) -> re.Pattern[str]:
-    """One phrase as a regular expression: the definition of a match (PhraseMatcher is the fast path)."""
-    body = r"[\s\-]+".join(re.escape(w) for w in phrase_words(phrase))
-    return re.compile(rf"(?<![\w-]){body}(?:e?s)?(?![\w])", re.IGNORECASE)
-
-
-class PhraseMatcher:
-    """Finds which of many phrases occur in a text.
-
-    A match is what phrase_pattern says. Running every pattern over every text
-    was most of a build's time, so a cheap necessary condition comes first: all
-    the phrase's words are words of the text (the last one perhaps plural). Only
-    the few phrases that pass it are searched for.
-    """
-
-    def __init__(self, phrases: Sequence[str]) -> None:
-        # phrase_pattern without its look-behind, for lowercased text: a pattern that
-        # starts with a literal lets the regex engine skip ahead, several times faster.
-        self._patterns = [
-            re.compile(r"[\s\-]+".join(re.escape(w) for w in phrase_words(p)) + r"(?:e?s)?(?![\w])")
-            for p in phrases
-        ]
-        self._by_first: dict[str, list[tuple[int, frozenset[str]]]] = {}
-        for number, phrase in enumerate(phrases):
-            words = phrase_words(phrase)
-            if words:
-                self._by_first.setdefault(words[0], []).append((number, frozenset(words)))
-        self._first_words = frozenset(self._by_first)
-
-    def find(self, text: str) -> set[int]:
-        """Numbers of the phrases found in text."""
-        lower = text.lower()
-        words = set(_WORD.findall(lower))
-        words |= {w[:-1] for w in words if w.endswith("s")} | {w[:-2] for w in words if w.endswith("es")}
-        found = set()
-        for first in words & self._first_words:
-            for number, needed in self._by_first[first]:
-                if needed <= words and self._search(self._patterns[number], lower):
-                    found.add(number)
-        return found
-
-    @staticmethod
-    def _search(pattern: re.Pattern[str], text: str) -> bool:
-        """pattern.search, where a match must not follow a word character or a hyphen."""
-        position = 0
-        while (match := pattern.search(text, position)) is not None:
-            start = match.start()
-            if start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_-"):
-                return True
-            position = start + 1
-        return False
 
 
 def compile_rules(themes: Iterable[Theme]) -> tuple[PhraseMatcher, dict[str, list[tuple[int, str]]]]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .content import PAPERS_DIR, check_content, create_files, one_line, paper_path, paper_text
 from .errors import ContentError, ImportError_
-from .grouping import phrase_pattern
+from .phrases import phrase_pattern
 from .importers import ImportedPaper
 from .model import Digest, Paper
 from .slugs import slugify, title_key, unique_slug

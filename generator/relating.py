@@ -1,22 +1,26 @@
 """Related papers: cosine similarity over TF-IDF vectors of title + abstract.
 
-Computed in row blocks so that memory grows with papers x block, never with
-papers squared: each block's similarities are reduced to its top k at once.
+Only each paper's best matches are ever held, so memory grows with papers x k,
+never with papers squared.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sparse_dot_topn import sp_matmul_topn
 
 from .model import Paper, Related
 
 TOP_K = 5
-# At most this many similarity values are held at once (8 bytes each: 32 MB).
-BLOCK_CELLS = 4_000_000
+# Extra candidates per row, so that ties at the k-th place are decided by us.
+TIE_MARGIN = 5
+# Rows are independent, so threads change the speed, never the result.
+THREADS = max(1, min(4, os.cpu_count() or 1))
 # Below this a "related" paper shares little more than common words.
 MIN_SIMILARITY = 0.05
 
@@ -42,37 +46,29 @@ def tfidf_matrix(papers: Sequence[Paper]) -> tuple[sparse.csr_matrix, list[str]]
     return sparse.csr_matrix(matrix), list(vectorizer.get_feature_names_out())
 
 
-def top_k_similar(matrix: sparse.csr_matrix, k: int = TOP_K,
-                  block_cells: int = BLOCK_CELLS) -> list[list[tuple[int, float]]]:
+def top_k_similar(matrix: sparse.csr_matrix, k: int = TOP_K) -> list[list[tuple[int, float]]]:
     """For each row, the k most similar other rows as (index, score), best first.
 
-    Ties go to the lower index, and scores are rounded so that last-bit float
-    differences between machines cannot reorder them.
+    sparse_dot_topn multiplies the matrix by its transpose keeping only each row's
+    best scores as it goes, so memory grows with rows x k, never rows squared (and
+    it is several times faster than blocks of scipy products). A few spare places
+    per row let ties be broken here, not by the library: score first, rounded so
+    that last-bit float differences between machines cannot reorder them, then
+    the lower index.
     """
     n = matrix.shape[0]
-    result: list[list[tuple[int, float]]] = []
     if n == 0:
-        return result
-    block = max(1, block_cells // max(n, 1))
-    transposed = matrix.T.tocsc()
-    for start in range(0, n, block):
-        stop = min(n, start + block)
-        sims = (matrix[start:stop] @ transposed).toarray()
-        np.round(sims, 9, out=sims)
-        sims[np.arange(stop - start), np.arange(start, stop)] = -1.0  # not related to itself
-        for row in range(stop - start):
-            scores = sims[row]
-            take = min(k, n - 1)
-            if take <= 0:
-                result.append([])
-                continue
-            candidates = np.argpartition(-scores, take - 1)[:take] if take < n else np.arange(n)
-            # argpartition picks arbitrarily among ties at the boundary: widen to every
-            # index scoring at least the k-th score, then sort (score desc, index asc).
-            threshold = max(scores[candidates].min(), MIN_SIMILARITY)
-            candidates = np.flatnonzero(scores >= threshold)
-            ordered = sorted(candidates.tolist(), key=lambda j: (-scores[j], j))[:take]
-            result.append([(j, float(scores[j])) for j in ordered])
+        return []
+    spare = k + 1 + TIE_MARGIN  # the row itself is among its own best matches
+    best = sp_matmul_topn(matrix, matrix.T.tocsr(), top_n=min(spare, n), threshold=MIN_SIMILARITY,
+                          sort=False, n_threads=THREADS).tocsr()
+    result = []
+    for i in range(n):
+        start, stop = best.indptr[i], best.indptr[i + 1]
+        row = [(round(float(score), 9), int(j)) for j, score in zip(best.indices[start:stop], best.data[start:stop])
+               if j != i]
+        row.sort(key=lambda pair: (-pair[0], pair[1]))
+        result.append([(j, score) for score, j in row[:k]])
     return result
 
 

@@ -13,7 +13,8 @@ import yaml
 from scipy import sparse
 
 from .clustering import auto_themes, surface_form
-from .grouping import group_curated, phrase_pattern
+from .grouping import group_curated
+from .phrases import phrase_pattern
 from .model import Digest, Grouping, Paper
 from .relating import tfidf_matrix
 

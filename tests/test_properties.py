@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from generator.content import one_line, paper_text, printable, read_paper
 from generator.errors import Problem
-from generator.grouping import PhraseMatcher, phrase_pattern, phrase_words
+from generator.phrases import PhraseMatcher, phrase_pattern, phrase_words
 from generator.importers.listing import parse_listing
 from generator.model import Paper
 from generator.render import paragraphs, teaser

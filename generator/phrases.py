@@ -1,0 +1,77 @@
+"""Phrase matching, as theme rules and import filters use it.
+
+A phrase matches whole words, case-insensitively, with hyphens and spaces
+interchangeable and an optional plural "s"/"es" at the end: "diffusion model"
+matches "Diffusion-Models", "LLM" matches "LLMs", "agent" does not match "agentic".
+Free of heavy imports, so that reading content can use it cheaply.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_WORD = re.compile(r"[^\W_]+|[^\w\s-]")
+
+
+def phrase_words(phrase: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(phrase.lower()))
+
+
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """One phrase as a regular expression: the definition of a match (PhraseMatcher is the fast path)."""
+    body = r"[\s\-]+".join(re.escape(w) for w in phrase_words(phrase))
+    return re.compile(rf"(?<![\w-]){body}(?:e?s)?(?![\w])", re.IGNORECASE)
+
+
+class PhraseMatcher:
+    """Finds which of many phrases occur in a text.
+
+    A match is what phrase_pattern says. Running every pattern over every text
+    was most of a build's time, so a cheap necessary condition comes first: all
+    the phrase's words are words of the text (the last one perhaps plural). Only
+    the few phrases that pass it are searched for.
+    """
+
+    def __init__(self, phrases: Sequence[str]) -> None:
+        # phrase_pattern without its look-behind, for lowercased text: a pattern that
+        # starts with a literal lets the regex engine skip ahead, several times faster.
+        self._patterns = [
+            re.compile(r"[\s\-]+".join(re.escape(w) for w in phrase_words(p)) + r"(?:e?s)?(?![\w])")
+            for p in phrases
+        ]
+        # Keyed by first word; a one-word phrase also by its plurals, since its
+        # first word is its last. (number, the other words but the last, the last word)
+        self._by_first: dict[str, list[tuple[int, frozenset[str], str]]] = {}
+        for number, phrase in enumerate(phrases):
+            words = phrase_words(phrase)
+            if not words:
+                continue
+            keys = [words[0]] if len(words) > 1 else [words[0], words[0] + "s", words[0] + "es"]
+            for key in keys:
+                self._by_first.setdefault(key, []).append((number, frozenset(words[1:-1]), words[-1]))
+        self._first_words = frozenset(self._by_first)
+
+    def find(self, text: str) -> set[int]:
+        """Numbers of the phrases found in text."""
+        lower = text.lower()
+        words = set(_WORD.findall(lower))
+        found = set()
+        for first in words & self._first_words:
+            for number, middle, last in self._by_first[first]:
+                if (number not in found and middle <= words
+                        and (last in words or last + "s" in words or last + "es" in words)
+                        and self._search(self._patterns[number], lower)):
+                    found.add(number)
+        return found
+
+    @staticmethod
+    def _search(pattern: re.Pattern[str], text: str) -> bool:
+        """pattern.search, where a match must not follow a word character or a hyphen."""
+        position = 0
+        while (match := pattern.search(text, position)) is not None:
+            start = match.start()
+            if start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_-"):
+                return True
+            position = start + 1
+        return False

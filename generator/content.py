@@ -89,7 +89,6 @@ _QUOTE_HINT = ("put a value that contains ': ' or ' #', or starts with one of [ 
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # A top-level key at the start of a front matter line.
 _TOP_KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")
-# A word, as theme phrases count words: letters and digits.
 
 
 def printable(text: str) -> str:

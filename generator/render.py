@@ -8,7 +8,6 @@ never markup. Links are written relative to the page, as MkDocs would.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -58,13 +57,20 @@ def teaser(text: str, length: int = TEASER_LENGTH) -> str:
 
 
 def relative_href(from_url: str, to_url: str) -> str:
-    """A link from the page at from_url to to_url, both site-relative directory URLs."""
+    """A link from the page at from_url (a directory URL like "papers/x/", or "" for
+    home) to to_url (a directory URL, or a file like "themes/y/feed.xml").
+
+    Plain string work: posixpath.relpath asks the OS for the current folder on
+    every call, and a build makes tens of links per page.
+    """
     path, _, fragment = to_url.partition("#")
-    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
-    rel = posixpath.relpath(path or ".", base.rstrip("/") or ".")
-    if path.endswith("/") or not path:
-        rel = "./" if rel == "." else rel + "/"
-    return rel + (f"#{fragment}" if fragment else "")
+    here = from_url.split("/")[:-1]  # "papers/x/" -> ["papers", "x"]; "" -> []
+    there = path.split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    rel = "../" * (len(here) - common) + "/".join(there[common:])
+    return (rel or "./") + (f"#{fragment}" if fragment else "")
 
 
 # --------------------------------------------------------------------------- environment

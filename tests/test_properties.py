@@ -176,3 +176,22 @@ _PIECES = st.sampled_from(list("abcs -,.é_3+") + ["ab", "es", "s ", "-s", "3d"]
 def test_the_phrase_matcher_agrees_with_the_phrase_pattern(phrase: str, text: str) -> None:
     expected = phrase_pattern(phrase).search(text) is not None
     assert (0 in PhraseMatcher([phrase]).find(text)) == expected
+
+
+# --------------------------------------------------------------------------- relative links
+
+_SEGMENT = st.sampled_from(["papers", "themes", "a", "b", "x-y"])
+
+
+@given(here=st.lists(_SEGMENT, max_size=3), there=st.lists(_SEGMENT, max_size=3),
+       file=st.sampled_from(["", "feed.xml"]), fragment=st.sampled_from(["", "why"]))
+def test_relative_links_resolve_to_their_target(here: list[str], there: list[str], file: str,
+                                               fragment: str) -> None:
+    from urllib.parse import urljoin
+
+    from generator.render import relative_href
+
+    from_url = "".join(f"{s}/" for s in here)
+    to_url = "".join(f"{s}/" for s in there) + file + (f"#{fragment}" if fragment else "")
+    href = relative_href(from_url, to_url)
+    assert urljoin("https://h.org/site/" + from_url, href) == "https://h.org/site/" + (to_url or "")

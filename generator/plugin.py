@@ -31,6 +31,9 @@ from .render import default_templates
 log = logging.getLogger("mkdocs.plugins.digest")
 
 STYLESHEET = "assets/digest.css"
+MATH_CONFIG = "assets/digest-math.js"
+# MathJax, served from the site: the SVG output needs no font files.
+MATHJAX = {"assets/mathjax/tex-svg.js": "es5/tex-svg.js", "assets/mathjax/ui/safe.js": "es5/ui/safe.js"}
 
 
 class DigestConfig(base.Config):
@@ -121,11 +124,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
         for path in sorted(self.plan.files):
             files.append(File.generated(config, path, content=self.plan.files[path]))
-        stylesheet = default_templates() / "digest.css"
-        if self.templates_dir and (self.templates_dir / "digest.css").is_file():
-            stylesheet = self.templates_dir / "digest.css"
-        files.append(File.generated(config, STYLESHEET, content=stylesheet.read_bytes()))
+        for target, name in ((STYLESHEET, "digest.css"), (MATH_CONFIG, "digest-math.js")):
+            files.append(File.generated(config, target, content=self._template_file(name).read_bytes()))
+        mathjax = _mathjax_dir()
+        for target, source in MATHJAX.items():
+            files.append(File.generated(config, target, abs_src_path=str(mathjax / source)))
         return files
+
+    def _template_file(self, name: str) -> Path:
+        """A site's own copy of a shipped file, or the default."""
+        if self.templates_dir and (self.templates_dir / name).is_file():
+            return self.templates_dir / name
+        return default_templates() / name
 
     def _planned(self, page: Any) -> PlannedPage | None:
         return self.plan.pages.get(page.file.src_uri) if page.file.generated_by else None
@@ -142,7 +152,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
         planned = self._planned(page)
-        return planned.html if planned is not None else html
+        html = planned.html if planned is not None else html
+        # Only pages with math load the renderer (templates/overrides/main.html).
+        page.meta["digest_math"] = 'class="arithmatex"' in html
+        return html
 
     def _set_build_date(self) -> None:
         """MkDocs stamps sitemap.xml with the build time unless SOURCE_DATE_EPOCH is set:
@@ -164,3 +177,15 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
 def _feed_dict(feed: FeedLink) -> dict[str, str]:
     return {"type": feed.type, "title": feed.title, "path": feed.path}
+
+
+def _mathjax_dir() -> Path:
+    """MathJax's files, from the django-static-mathjax package (static files only: it
+    needs no Django), so that pages load no script from another site."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("mathjax")
+    if spec is None or not spec.submodule_search_locations:
+        raise PluginError("digest: MathJax is missing; reinstall research-digest (it depends on "
+                          "django-static-mathjax)")
+    return Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax"

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from .charts import bar_chart
 from .citation import absolute, bibtex
 from .errors import BuildError
 from .model import LINK_KINDS, Paper, Theme
@@ -26,6 +27,7 @@ LINK_LABELS = {"arxiv": "arXiv", "pdf": "PDF", "code": "Code", "project": "Proje
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 TEASER_LENGTH = 220
+MONTHS_AFTER = 20  # a theme page with more papers than this groups them by month
 
 
 # --------------------------------------------------------------------------- filters (pure)
@@ -39,10 +41,33 @@ def month_label(day: dt.date) -> str:
     return f"{MONTHS[day.month - 1]} {day.year}"
 
 
+# Display math $$...$$, and inline math as pandoc reads it: $ then a non-space, ...,
+# a non-space then $, not followed by a digit, so "$5 and $10" stays text.
+_MATH = re.compile(r"\$\$(?=\S)([^$\n]{1,500}?)(?<=\S)\$\$"
+                   r"|(?<![\\$\w])\$(?=\S)([^$\n]{1,500}?)(?<=\S)\$(?!\d)")
+
+
+def rich(text: str) -> Markup:
+    """Text as escaped HTML, with each $...$ marked up for the math renderer the way
+    pymdownx.arithmatex does (generic mode). The TeX stays escaped text inside the
+    span: without the renderer's script the page shows it as written."""
+    out = []
+    position = 0
+    for math in _MATH.finditer(text):
+        out.append(escape(text[position:math.start()]))
+        if math.group(1) is not None:
+            out.append(Markup('<span class="arithmatex">\\[{}\\]</span>').format(math.group(1)))
+        else:
+            out.append(Markup('<span class="arithmatex">\\({}\\)</span>').format(math.group(2)))
+        position = math.end()
+    out.append(escape(text[position:]))
+    return Markup("").join(out)
+
+
 def paragraphs(text: str) -> Markup:
-    """Plain text to escaped HTML paragraphs: blank lines separate them."""
+    """Plain text to escaped HTML paragraphs (blank lines separate them), math marked up."""
     parts = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-    return Markup("\n").join(Markup("<p>{}</p>").format(p) for p in parts)
+    return Markup("\n").join(Markup("<p>{}</p>").format(rich(p)) for p in parts)
 
 
 def teaser(text: str, length: int = TEASER_LENGTH) -> str:
@@ -96,7 +121,7 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        human_date=human_date, month_label=month_label, paragraphs=paragraphs, teaser=teaser,
+        human_date=human_date, month_label=month_label, paragraphs=paragraphs, teaser=teaser, rich=rich,
     )
     return env
 
@@ -182,12 +207,15 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
         html = _render(env, template, url, site, title=title, feeds=feeds, **context)
         pages[source_path(url)] = PlannedPage(url=url, title=title, html=html, feeds=feeds)
 
-    add("home", "", "home.html", options.site_name,
+    chart = bar_chart([(t.title, len(site.theme_papers[t.slug])) for t in site.themes], "Papers per theme")
+    add("home", "", "home.html", options.site_name, chart=chart,
         latest=site.papers_newest[: options.latest], digest_feeds=feed_links(options))
     add("themes", "", "themes.html", "Themes")
     for theme in site.themes:
+        papers = site.theme_papers[theme.slug]
         add("theme", theme.slug, "theme.html", theme.title, themes=(theme.slug,), theme=theme,
-            papers=site.theme_papers[theme.slug], related_themes=site.related_themes(theme.slug))
+            papers=papers, months=_by_month(papers) if len(papers) > MONTHS_AFTER else [],
+            related_themes=site.related_themes(theme.slug))
     add("archive", "", "archive.html", "Archive", months=_archive(site.papers_newest))
     for name, papers in site.author_papers().items():
         add("author", analysis.author_slugs[name], "author.html", name, name=name, papers=papers)
@@ -205,6 +233,14 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
             bibtex=bibtex(paper, analysis.citation_keys[paper.slug],
                           absolute(options, options.paper_url.format(slug=paper.slug))))
     return pages
+
+
+def _by_month(newest: list[Paper]) -> list[tuple[str, list[Paper]]]:
+    """[(month label, papers)], newest first: long theme pages are grouped by month."""
+    months: dict[tuple[int, int], list[Paper]] = defaultdict(list)
+    for paper in newest:
+        months[(paper.added.year, paper.added.month)].append(paper)
+    return [(month_label(papers[0].added), papers) for papers in months.values()]
 
 
 def _archive(newest: list[Paper]) -> list[tuple[str, list[tuple[dt.date, list[Paper]]]]]:

@@ -88,7 +88,7 @@ def test_home_lists_latest_and_every_theme_with_count(bundled_site: BuiltSite, g
 def test_archive_lists_every_paper_once(bundled_site: BuiltSite, paper_slugs) -> None:
     linked = [t for t in bundled_site.internal_links("archive/", article_only=True) if t.startswith("papers/")]
     assert sorted(linked) == [f"papers/{s}/" for s in paper_slugs]
-    assert bundled_site.article("archive/").find("h3", id="2026-11-26") is not None
+    assert bundled_site.article("archive/").find("ul", id="2026-11-26") is not None
 
 
 def test_paper_page_shows_abstract_links_related_and_neighbours(bundled_site: BuiltSite) -> None:
@@ -100,7 +100,7 @@ def test_paper_page_shows_abstract_links_related_and_neighbours(bundled_site: Bu
     buttons = {a.get_text(strip=True): a["href"] for a in article.select(".digest-links a.md-button")}
     assert buttons["Code"] == "https://github.com/vdblm/CausalPFN"
     assert "CausalPFN" in article.select_one(".digest-abstract").get_text()
-    related = article.find(id="related").find_next("ul").select("li > a")
+    related = article.select("#related > li > a")
     assert 1 <= len(related) <= 5
     assert article.select("nav.digest-pager a")
 

@@ -135,7 +135,7 @@ def test_bibtex_parses_and_keeps_author_order(project: Path, arxiv_site: BuiltSi
     digest = load_digest(project / "content")
     keys = set()
     for paper in digest.papers:
-        code = arxiv_site.article(f"papers/{paper.slug}/").select_one("#cite + pre code")
+        code = arxiv_site.article(f"papers/{paper.slug}/").select_one("#cite code")
         library = bibtexparser.parse_string(code.get_text())
         assert not library.failed_blocks and len(library.entries) == 1
         entry = library.entries[0]

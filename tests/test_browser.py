@@ -1,0 +1,220 @@
+"""The site in a real browser: Debian's Chromium driven by Playwright, offline.
+
+A local server on 127.0.0.1 serves a built site; every request that is not to it
+is blocked, so a page that needs the network shows up as a failed request. Each
+page visited is checked for console errors, failed requests and sideways scroll
+at phone width. Screenshots of each page type (desktop and phone, light and dark)
+go to the folder printed at the end of the run.
+
+Needs `apt-get install chromium` and `pip install playwright` (never
+`playwright install`: it downloads a browser). Elsewhere these tests are skipped
+with that message; in CI (CI=true) a missing browser is a failure instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import MKDOCS_YML, SCREENSHOTS, mkdocs_build, paper_file
+from tests.sitetools import BuiltSite
+
+CHROMIUM = Path("/usr/bin/chromium")
+INSTALL = "browser tests need Debian's Chromium and Playwright: apt-get install chromium; pip install playwright"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+try:
+    from playwright.sync_api import Browser, Page, sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None  # type: ignore[assignment]
+
+if sync_playwright is None or not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(INSTALL)
+    pytest.skip(INSTALL, allow_module_level=True)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+def serve(root: Path) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=root))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def site_url(bundled_site: BuiltSite) -> Iterator[str]:
+    yield from serve(bundled_site.root)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Visit:
+    """A page under watch: what went wrong while it loaded and was used."""
+
+    page: Page
+    root: str
+    console_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def check(self) -> None:
+        assert self.console_errors == [], self.console_errors
+        assert self.failed == [], self.failed
+
+    def path(self) -> str:
+        return self.page.url.removeprefix(self.root)
+
+
+def open_page(browser: Browser, root: str, path: str = "", *, viewport: dict[str, int] = DESKTOP,
+              scheme: str = "light", blocked: tuple[str, ...] = ()) -> Visit:
+    context = browser.new_context(viewport=viewport, color_scheme=scheme)  # type: ignore[arg-type]
+    page = context.new_page()
+    visit = Visit(page, root)
+    def on_console(message: Any) -> None:
+        # The browser's own notice of a request we blocked on purpose is not the page's error.
+        if message.type == "error" and not any(b in message.location.get("url", "") for b in blocked):
+            visit.console_errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("requestfailed", lambda r: visit.failed.append(f"{r.url} {r.failure}")
+            if not any(b in r.url for b in blocked) else None)
+    page.on("response", lambda r: visit.failed.append(f"{r.url} {r.status}") if r.status >= 400 else None)
+
+    def only_local(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(root) and not any(b in url for b in blocked):
+            route.continue_()
+        else:
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.goto(root + path)
+    page.wait_for_load_state("networkidle")
+    return visit
+
+
+def no_sideways_scroll(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"] + 1, f"{page.url} scrolls sideways: {width}px"
+
+
+def first_href(page: Page, selector: str) -> str:
+    return str(page.locator(selector).first.get_attribute("href"))
+
+
+def test_a_reader_goes_from_home_to_a_theme_to_a_paper_and_back(browser: Browser, site_url: str) -> None:
+    visit = open_page(browser, site_url)
+    page = visit.page
+    assert page.locator("h1").first.inner_text() == "Research digest"
+    page.locator(".digest-theme-list a.digest-theme__title").first.click()
+    page.wait_for_load_state("networkidle")
+    theme_path = visit.path()
+    assert theme_path.startswith("themes/")
+    page.locator(".digest-papers a.digest-paper__title").first.click()
+    page.wait_for_load_state("networkidle")
+    assert visit.path().startswith("papers/")
+    assert page.locator(".digest-abstract").inner_text()
+    page.locator(f'.digest-chips a[href$="{theme_path}"]').click()
+    page.wait_for_load_state("networkidle")
+    assert visit.path() == theme_path
+    visit.check()
+    visit.page.context.close()
+
+
+def test_search_finds_a_paper_by_a_word_of_its_abstract(browser: Browser, site_url: str) -> None:
+    visit = open_page(browser, site_url)
+    page = visit.page
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("CausalPFN")
+    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    results = page.locator(".md-search-result__item").all_inner_texts()
+    assert any("CausalPFN" in text for text in results), results[:3]
+    visit.check()
+    visit.page.context.close()
+
+
+def test_the_palette_switches_between_light_and_dark(browser: Browser, site_url: str) -> None:
+    visit = open_page(browser, site_url)
+    page = visit.page
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    assert page.evaluate(scheme) == "default"
+    page.locator('label[for="__palette_1"]').click()
+    assert page.evaluate(scheme) == "slate"
+    page.locator('label[for="__palette_0"]').click()
+    assert page.evaluate(scheme) == "default"
+    visit.check()
+    visit.page.context.close()
+
+
+@pytest.mark.parametrize("kind", ["home", "theme", "paper", "archive", "themes"])
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_each_page_type_is_clean_at_each_size_and_palette(browser: Browser, site_url: str, bundled_site: BuiltSite,
+                                                         kind: str, viewport: str, scheme: str) -> None:
+    paths = {"home": "", "themes": "themes/", "archive": "archive/",
+             "theme": bundled_site.urls_under("themes/")[0], "paper": bundled_site.urls_under("papers/")[0]}
+    visit = open_page(browser, site_url, paths[kind], viewport=PHONE if viewport == "phone" else DESKTOP,
+                      scheme=scheme)
+    page = visit.page
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == (
+        "slate" if scheme == "dark" else "default")
+    no_sideways_scroll(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    if kind in ("home", "theme", "paper"):
+        page.screenshot(path=str(SCREENSHOTS / f"{kind}-{viewport}-{scheme}.png"), full_page=viewport == "phone")
+    visit.check()
+    page.context.close()
+
+
+@pytest.fixture(scope="module")
+def math_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    project = tmp_path_factory.mktemp("math")
+    (project / "content" / "papers").mkdir(parents=True)
+    (project / "content" / "papers" / "euler.md").write_text(
+        paper_file("Bounds on $e^{i\\pi} + 1$ and friends", "We show that $x^2 \\geq 0$ for real $x$."))
+    (project / "mkdocs.yml").write_text(MKDOCS_YML)
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    yield from serve(project / "site")
+
+
+def test_math_renders_and_reads_without_its_script(browser: Browser, math_site_url: str) -> None:
+    visit = open_page(browser, math_site_url, "papers/euler/")
+    page = visit.page
+    page.wait_for_selector("h1 mjx-container", timeout=20_000)
+    assert page.locator(".digest-abstract mjx-container").count() == 2
+    visit.check()
+    page.context.close()
+
+    blocked = open_page(browser, math_site_url, "papers/euler/", blocked=("mathjax",))
+    text = blocked.page.locator("h1").inner_text()
+    assert "e^{i\\pi} + 1" in text  # the TeX, as written, where the renderer could not run
+    assert blocked.page.locator("mjx-container").count() == 0
+    assert blocked.console_errors == []
+    blocked.page.context.close()

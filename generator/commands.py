@@ -78,6 +78,10 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
     config = load_mkdocs_config(config_file)
     target = Path(site_dir or config["site_dir"]).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
+    # A build killed midway leaves its staging folder behind (site/ itself is untouched):
+    # clear such leftovers first.
+    for leftover in target.parent.glob(f".{target.name}.building-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
         config = load_mkdocs_config(config_file, site_dir=str(staging))
@@ -150,6 +154,16 @@ def themes(config_file: Path, action: str) -> int:
     return 1 if result.no_theme else 0
 
 
+PROGRESS_FROM = 200  # files; fewer are written in a blink
+
+
+def _progress_bar(done: int, total: int, width: int = 30) -> None:
+    filled = width * done // total
+    end = "\n" if done == total else ""
+    print(f"\rwriting [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr,
+          flush=True)
+
+
 @dataclass(frozen=True)
 class ImportOptions:
     added: dt.date
@@ -194,7 +208,8 @@ def import_papers(config_file: Path, fmt: str, path: Path | None, options: Impor
     except ContentError as exc:
         raise DigestError(f"{exc}\nfix the content before importing into it") from None
     plan = plan_import(existing, incoming, added=options.added, source=source, keep=keep)
-    apply_import(content_dir, plan)
+    large = len(plan.added) + len(plan.merged) >= PROGRESS_FROM and sys.stderr.isatty()
+    apply_import(content_dir, plan, progress=_progress_bar if large else None)
     for paper in plan.added:
         print(f"added    {paper.slug}")
     for paper in plan.merged:

@@ -666,7 +666,8 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def create_files(files: Mapping[Path, str], updates: Mapping[Path, str] | None = None) -> None:
+def create_files(files: Mapping[Path, str], updates: Mapping[Path, str] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> None:
     """Create new files, and replace existing ones, all together or not at all.
 
     Every file is first written to a temporary file beside it; only when all of
@@ -683,9 +684,12 @@ def create_files(files: Mapping[Path, str], updates: Mapping[Path, str] | None =
     originals = {path: path.read_bytes() for path in updates}
     temps: dict[Path, Path] = {}
     done: list[Path] = []
+    everything = {**files, **updates}
     try:
-        for path, text in {**files, **updates}.items():
+        for number, (path, text) in enumerate(everything.items(), start=1):
             temps[path] = _write_temp(path, text)
+            if progress is not None:
+                progress(number, len(everything))
         for path, tmp in temps.items():
             os.replace(tmp, path)
             done.append(path)

@@ -160,7 +160,8 @@ def _same_paper_key(title: str) -> str:
     return title_key(title) or f"={one_line(title)}"
 
 
-def apply_import(content_dir: Path, plan: ImportPlan) -> list[Path]:
+def apply_import(content_dir: Path, plan: ImportPlan,
+                 progress: Callable[[int, int], None] | None = None) -> list[Path]:
     """Write new and merged papers all together or not at all.
 
     A merged paper's file is rewritten in the standard key order with its fields
@@ -174,7 +175,7 @@ def apply_import(content_dir: Path, plan: ImportPlan) -> list[Path]:
     files = {paper_path(content_dir, paper.slug): paper_text(paper) for paper in plan.added}
     updates = {paper_path(content_dir, paper.slug): paper_text(paper) for paper in plan.merged}
     try:
-        create_files(files, updates)
+        create_files(files, updates, progress)
     except OSError as exc:
         where = os.path.relpath(exc.filename or content_dir / PAPERS_DIR)
         raise ImportError_(f"{where}: cannot write ({exc.strerror or exc}); nothing was imported: "

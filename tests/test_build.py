@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import statistics
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -131,3 +134,36 @@ def test_a_paper_page_is_the_same_size_in_a_digest_of_20_or_2000(
         assert statistics.median(related) == 5
         sizes[count] = median_paper_page(site)
     assert abs(sizes[2000] - sizes[20]) / sizes[20] < 0.05, sizes
+
+
+def test_two_builds_of_the_bundled_digest_are_byte_identical(
+        bundled_site: BuiltSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fixture built with plain `mkdocs build`; this is `digest build`, in-process.
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # restored afterwards
+    monkeypatch.chdir(REPO)
+    assert main(["build", "-q", "-d", str(tmp_path / "again")]) == 0
+    again = tree(tmp_path / "again")
+    assert sorted(again) == sorted(tree(bundled_site.root))
+    assert again == tree(bundled_site.root)
+
+
+def test_a_build_killed_midway_leaves_the_previous_site(make_project: Callable[..., Path],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    sample = load_digest(REPO / "content").papers
+    project = make_project({}, name="killed")
+    write_papers(project / "content", synthetic_papers(sample, 300, seed=1))
+    assert digest_build(project, monkeypatch) == 0
+    before = tree(project / "site")
+    # New content, so that a build that got to the end would change site/.
+    (project / "content" / "papers" / "a-new-paper.md").write_text(paper_file("A New Paper", "Fresh."))
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "build", "-q"], cwd=project,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    # Kill it once MkDocs has started writing pages into its staging folder.
+    while not any(project.glob(".site.building-*/papers")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.kill()
+    assert process.wait() == -9, "the build ended before it could be killed"
+    assert tree(project / "site") == before
+    assert digest_build(project, monkeypatch) == 0  # the next build clears what the killed one left
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []

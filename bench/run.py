@@ -141,12 +141,51 @@ def site_sizes(site: Path) -> dict[str, float]:
     }
 
 
+def search_first_result(site: Path, query: str = "reasoning") -> float | None:
+    """Seconds from typing a query on the home page to the first result shown, in
+    Chromium (if Playwright and Debian's chromium are installed), served locally."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not Path("/usr/bin/chromium").exists():
+        return None
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync", "--no-first-run"])
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+            start = time.perf_counter()
+            page.locator("input.md-search__input").click()
+            page.keyboard.type(query)
+            page.wait_for_selector(".md-search-result__item", timeout=120_000)
+            seconds = time.perf_counter() - start
+            browser.close()
+            return seconds
+    finally:
+        server.shutdown()
+
+
 def bench_size(size: int) -> dict[str, object]:
     project = make_digest(size)
     row: dict[str, object] = {"papers": size, "core": core_stages(project / "content")}
     wall, peak = run_measured([sys.executable, "-m", "generator.cli", "build", "-q"], project)
     row["digest_build_s"], row["digest_build_peak_mb"] = wall, peak
     row["digest_site"] = site_sizes(project / "site")
+    row["search_first_result_s"] = search_first_result(project / "site")
     floor = make_floor(project)
     wall, peak = run_measured([sys.executable, "-m", "mkdocs", "build", "-q"], floor)
     row["floor_s"], row["floor_peak_mb"] = wall, peak
@@ -157,8 +196,8 @@ def bench_size(size: int) -> dict[str, object]:
 def print_table(rows: list[dict[str, object]], core_only: dict[str, object] | None) -> None:
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
     print("| papers | load+validate | group+relate | render | feeds+data | core peak | digest build "
-          "| floor (bare MkDocs) | ratio | paper page | site | search index |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| floor (bare MkDocs) | ratio | paper page | site | search index | first search result |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         core = row["core"]
         site = row["digest_site"]
@@ -167,13 +206,18 @@ def print_table(rows: list[dict[str, object]], core_only: dict[str, object] | No
         print(f"| {row['papers']:,} | {core['load+validate']:.2f} s | {core['group+relate']:.2f} s "
               f"| {core['render']:.2f} s | {core['feeds+data']:.2f} s | {core['peak_mb']:.0f} MB "
               f"| {row['digest_build_s']:.1f} s | {row['floor_s']:.1f} s | {ratio:.2f} "
-              f"| {site['paper_page_kb']:.1f} kB | {site['site_mb']:.1f} MB | {site['search_index_mb']:.2f} MB |")
+              f"| {site['paper_page_kb']:.1f} kB | {site['site_mb']:.1f} MB | {site['search_index_mb']:.2f} MB "
+              f"| {_seconds(row.get('search_first_result_s'))} |")
     if core_only:
         core = core_only["core"]
         assert isinstance(core, dict)
         print(f"| {core_only['papers']:,} (core only) | {core['load+validate']:.2f} s "
               f"| {core['group+relate']:.2f} s | {core['render']:.2f} s | {core['feeds+data']:.2f} s "
-              f"| {core['peak_mb']:.0f} MB | | | | | | |")
+              f"| {core['peak_mb']:.0f} MB | | | | | | | |")
+
+
+def _seconds(value: object) -> str:
+    return f"{value:.1f} s" if isinstance(value, float) else "n/a"
 
 
 def main() -> None:

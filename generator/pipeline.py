@@ -67,6 +67,7 @@ class PlannedPage:
     title: str  # plain text; escaped where it is used
     html: str  # the page body, already rendered
     feeds: tuple[FeedLink, ...] = ()  # its themes' feeds, announced in the head beside the digest's
+    search_text: str = ""  # plain text the search index holds for it, beside its title
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ So plain `mkdocs build`, `mkdocs serve` and `mkdocs gh-deploy` work as they are.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 from pathlib import Path
@@ -20,7 +21,7 @@ from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .content import PAPERS_DIR, THEMES_FILE
@@ -148,6 +149,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # escaping it: escape it here, once.
         page.meta["title"] = str(escape(planned.title))
         page.meta["digest_feeds"] = [_feed_dict(f) for f in planned.feeds]
+        # The search index gets these pages' entries from the plan (on_post_build):
+        # parsing every rendered page for them cost the search plugin 2 ms a page.
+        page.meta["search"] = {"exclude": True}
         return ""
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
@@ -169,6 +173,15 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._epoch_we_set = str(int(moment.timestamp()))
         os.environ["SOURCE_DATE_EPOCH"] = self._epoch_we_set
 
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, config: Any) -> None:
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if not index.is_file():  # no search plugin
+            return
+        data = json.loads(index.read_text(encoding="utf-8"))
+        data["docs"].extend(search_entries(self.plan))
+        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         if self.templates_dir and self.templates_dir.is_dir():
             server.watch(str(self.templates_dir))
@@ -189,3 +202,15 @@ def _mathjax_dir() -> Path:
         raise PluginError("digest: MathJax is missing; reinstall research-digest (it depends on "
                           "django-static-mathjax)")
     return Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax"
+
+
+def search_entries(plan: SitePlan) -> list[dict[str, str]]:
+    """One search entry per planned page, in the shape Material's index uses: the
+    title and text as escaped HTML, so that no title can add markup to results."""
+    entries = []
+    for src_uri in sorted(plan.pages):
+        page = plan.pages[src_uri]
+        text = " ".join(page.search_text.split())
+        entries.append({"location": page.url, "title": str(escape(page.title)),
+                        "text": f"<p>{escape(text)}</p>" if text else ""})
+    return entries

@@ -201,19 +201,21 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
     titles = {t.slug: t.title for t in site.themes}
 
     def add(kind: str, slug: str, template: str, title: str, themes: tuple[str, ...] = (),
-            **context: Any) -> None:
+            search_text: str = "", **context: Any) -> None:
         url = site.url(kind, slug)
         feeds = feed_links(options, themes, titles) if themes else ()
         html = _render(env, template, url, site, title=title, feeds=feeds, **context)
-        pages[source_path(url)] = PlannedPage(url=url, title=title, html=html, feeds=feeds)
+        pages[source_path(url)] = PlannedPage(url=url, title=title, html=html, feeds=feeds,
+                                              search_text=search_text)
 
     chart = bar_chart([(t.title, len(site.theme_papers[t.slug])) for t in site.themes], "Papers per theme")
-    add("home", "", "home.html", options.site_name, chart=chart,
+    add("home", "", "home.html", options.site_name, chart=chart, search_text=options.intro,
         latest=site.papers_newest[: options.latest], digest_feeds=feed_links(options))
     add("themes", "", "themes.html", "Themes")
     for theme in site.themes:
         papers = site.theme_papers[theme.slug]
         add("theme", theme.slug, "theme.html", theme.title, themes=(theme.slug,), theme=theme,
+            search_text=theme.description,
             papers=papers, months=_by_month(papers) if len(papers) > MONTHS_AFTER else [],
             related_themes=site.related_themes(theme.slug))
     add("archive", "", "archive.html", "Archive", months=_archive(site.papers_newest))
@@ -225,7 +227,7 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
                    for r in analysis.related.get(paper.slug, ())]
         memberships = site.grouping.themes_of(paper.slug)
         add("paper", paper.slug, "paper.html", paper.title, themes=tuple(m.theme for m in memberships),
-            paper=paper,
+            search_text=paper.abstract, paper=paper,
             memberships=[(site.theme_by_slug[m.theme], m) for m in memberships],
             related=related, previous=previous, next=following,
             links=[(kind, LINK_LABELS[kind], url) for kind in LINK_KINDS for url in paper.links_of(kind)],

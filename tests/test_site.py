@@ -136,3 +136,17 @@ def test_bundled_themes_follow_the_taxonomy_rules(grouping, paper_slugs) -> None
         share = len(grouping.members[theme.slug]) / len(paper_slugs)
         assert share <= 0.20, theme.slug
         assert theme.description and theme.match
+
+
+def test_search_indexes_each_paper_by_title_and_abstract_once(bundled_site: BuiltSite, paper_slugs) -> None:
+    import html
+    import json
+
+    docs = json.loads((bundled_site.root / "search" / "search_index.json").read_text())["docs"]
+    papers = [d for d in docs if d["location"].startswith("papers/")]
+    assert sorted(d["location"] for d in papers) == [f"papers/{s}/" for s in paper_slugs]
+    digest = load_digest(REPO / "content")
+    for doc in papers:
+        paper = digest.paper(doc["location"].split("/")[1])
+        assert html.unescape(doc["title"]) == paper.title
+        assert html.unescape(doc["text"]) == f"<p>{' '.join(paper.abstract.split())}</p>"

@@ -183,6 +183,22 @@ def _read_papers(content_dir: Path, problems: list[Problem], today: dt.date) -> 
     return papers
 
 
+def _read_utf8(path: Path, where: str, what: str, problems: list[Problem]) -> str | None:
+    """The file's text, or None with a problem naming the line of a byte that is not UTF-8."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(where, None, f"cannot read {what} ({exc.strerror}); check its permissions"))
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(Problem(where, line, f"not UTF-8 text (byte {data[exc.start]:#04x}); "
+                                             "save the file as UTF-8"))
+        return None
+
+
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
     """(front matter, body, line number where the body starts) or None."""
     match = re.match(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", text, re.S | re.M)
@@ -248,17 +264,8 @@ def read_paper(path: Path, problems: list[Problem], today: dt.date) -> Paper | N
 def _read_paper(path: Path, problems: list[Problem], today: dt.date, slugs: set[str]) -> _PaperFile | None:
     where = _display_path(path)
     slug = path.stem
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(where, None, f"cannot read the file ({exc.strerror}); check its permissions"))
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.append(Problem(where, line, f"not UTF-8 text (byte {data[exc.start]:#04x}); "
-                                             "save the file as UTF-8"))
+    text = _read_utf8(path, where, "the file", problems)
+    if text is None:
         return None
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -452,17 +459,8 @@ def _read_themes(content_dir: Path, problems: list[Problem]) -> _Taxonomy:
     if not path.exists():
         return taxonomy
     taxonomy.exists = True
-    try:
-        data_bytes = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(where, None, f"cannot read the taxonomy ({exc.strerror}); check its permissions"))
-        return taxonomy
-    try:
-        text = data_bytes.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data_bytes[: exc.start].count(b"\n") + 1
-        problems.append(Problem(where, line, f"not UTF-8 text (byte {data_bytes[exc.start]:#04x}); "
-                                             "save the file as UTF-8"))
+    text = _read_utf8(path, where, "the taxonomy", problems)
+    if text is None:
         return taxonomy
     try:
         root = yaml.compose(text, Loader=_Loader)

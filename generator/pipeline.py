@@ -46,7 +46,6 @@ class SiteOptions:
     feed_items: int = 50  # newest items per feed
     latest: int = 10  # papers listed under "latest additions" on the home page
     related: int = 5  # related papers per paper page
-    use_directory_urls: bool = True
     template_dirs: tuple[Path, ...] = ()
 
 

@@ -3,6 +3,7 @@
     on_config  check settings, add our theme overrides and stylesheet
     on_files   load content, plan the site, swap content files for planned pages
     on_page_*  give each planned page its title and pre-rendered HTML (no Markdown pass)
+    on_post_build  add the planned pages' entries to the search index
     on_serve   also watch templates/ (MkDocs already watches the content folder)
 
 So plain `mkdocs build`, `mkdocs serve` and `mkdocs gh-deploy` work as they are.
@@ -95,8 +96,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             feed_rss=self.config.feed_rss, feed_atom=self.config.feed_atom,
             theme_feed_rss=self.config.theme_feed_rss, theme_feed_atom=self.config.theme_feed_atom,
             opml=self.config.opml, feed_items=self.config.feed_items,
-            related=self.config.related, use_directory_urls=config.use_directory_urls,
-            template_dirs=(self.templates_dir,) if self.templates_dir else (),
+            related=self.config.related, template_dirs=(self.templates_dir,) if self.templates_dir else (),
         )
 
     def on_files(self, files: Files, config: Any) -> Files:

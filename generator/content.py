@@ -355,22 +355,13 @@ def _read_paper(path: Path, problems: list[Problem], today: dt.date, slugs: set[
                          f"entered the digest (today is {today.isoformat()})")
     published = _read_date(meta, "published", problem)
 
-    authors = meta.get("authors") or []
-    if isinstance(authors, str):
-        authors = [authors]
-    if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
-        problem("authors", "'authors' must be a list of names; write it like "
-                           "authors: [Ada Lovelace, Alan Turing]")
-        authors = []
+    authors = _read_list(meta, "authors", problem, "'authors' must be a list of names; write it like "
+                                                   "authors: [Ada Lovelace, Alan Turing]")
 
     links = _read_links(meta.get("links"), lambda message: problem("links", message))
 
-    pins = meta.get("themes") or []
-    if isinstance(pins, str):
-        pins = [pins]
-    if not isinstance(pins, list) or not all(isinstance(t, str) for t in pins):
-        problem("themes", "'themes' must be a list of theme slugs; write it like themes: [llm-reasoning]")
-        pins = []
+    pins = _read_list(meta, "themes", problem,
+                      "'themes' must be a list of theme slugs; write it like themes: [llm-reasoning]")
 
     source = _read_text(meta, "source", problem) or ""
     arxiv = _read_text(meta, "arxiv", problem)
@@ -380,13 +371,8 @@ def _read_paper(path: Path, problems: list[Problem], today: dt.date, slugs: set[
     if doi is not None and not re.fullmatch(r"10\.\d{4,9}/\S+", doi):
         problem("doi", f"'doi' must be a DOI like 10.1000/xyz123 (without https://doi.org/), got {doi!r}")
     journal_ref = _read_text(meta, "journal_ref", problem)
-    categories = meta.get("categories") or []
-    if isinstance(categories, str):
-        categories = [categories]
-    if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
-        problem("categories", "'categories' must be a list of arXiv categories, primary first; "
-                              "write it like categories: [cs.LG, stat.ML]")
-        categories = []
+    categories = _read_list(meta, "categories", problem, "'categories' must be a list of arXiv categories, "
+                                                         "primary first; write it like categories: [cs.LG, stat.ML]")
 
     if sum(1 for p in problems if p.severity == "error") > count_before:
         return None
@@ -399,6 +385,17 @@ def _read_paper(path: Path, problems: list[Problem], today: dt.date, slugs: set[
         journal_ref=journal_ref,
     )
     return _PaperFile(paper, lines)
+
+
+def _read_list(meta: Mapping[str, Any], key: str, problem: Callable[..., None], message: str) -> list[str]:
+    """An optional list of text; one value alone counts as a list of one."""
+    value = meta.get(key) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        problem(key, message)
+        return []
+    return value
 
 
 def _read_text(meta: Mapping[str, Any], key: str, problem: Callable[..., None]) -> str | None:

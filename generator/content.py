@@ -104,11 +104,18 @@ def one_line(text: str) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-def load_digest(content_dir: Path, *, today: dt.date | None = None) -> Digest:
-    """Read and validate content_dir; raise ContentError naming every problem."""
+def load_digest(content_dir: Path, *, today: dt.date | None = None,
+                warnings: list[Problem] | None = None) -> Digest:
+    """Read and validate content_dir; raise ContentError naming every problem.
+
+    Warnings (an unknown key, a phrase that matches nothing) do not stop a build:
+    pass a list to receive them.
+    """
     digest, problems = check_content(content_dir, today=today)
     if any(p.severity == "error" for p in problems):
         raise ContentError(problems)
+    if warnings is not None:
+        warnings.extend(problems)
     return digest
 
 

@@ -18,6 +18,7 @@ from scipy import sparse
 
 from .citation import citation_keys
 from .content import load_digest
+from .errors import Problem
 from .grouping import group
 from .model import Digest, Grouping, Paper, Related
 from .relating import relate, tfidf_matrix
@@ -74,6 +75,7 @@ class SitePlan:
     pages: dict[str, PlannedPage] = field(default_factory=dict)  # by source path, like "papers/x.md"
     files: dict[str, bytes] = field(default_factory=dict)  # feeds and data, by output path
     newest: dt.date | None = None  # the newest paper's added date: the site's date
+    warnings: tuple[Problem, ...] = ()  # content problems that do not stop a build
 
 
 @dataclass(frozen=True)
@@ -114,12 +116,13 @@ def plan_site(content_dir: Path, options: SiteOptions) -> SitePlan:
     from .feeds import plan_feeds
     from .render import render_pages
 
-    digest = load_digest(content_dir)
+    warnings: list[Problem] = []
+    digest = load_digest(content_dir, warnings=warnings)
     analysis = analyse(digest, options)
     pages = render_pages(analysis, options)
     files = plan_feeds(analysis, options) | plan_data(analysis, options) | plan_bibliographies(analysis, options)
     newest = max((p.added for p in digest.papers), default=None)
-    return SitePlan(pages=pages, files=files, newest=newest)
+    return SitePlan(pages=pages, files=files, newest=newest, warnings=tuple(warnings))
 
 
 def feed_links(options: SiteOptions, theme_slugs: tuple[str, ...] = (),

@@ -105,6 +105,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self.plan = plan_site(content_dir, self.options(config))
         except DigestError as exc:
             raise PluginError(str(exc)) from None
+        for problem in self.plan.warnings:  # under --strict, MkDocs counts these and fails
+            log.warning(str(problem).replace(": warning: ", ": ", 1))
         self._set_build_date()
 
         papers_dir = (content_dir / PAPERS_DIR).resolve()

@@ -14,7 +14,7 @@ import pytest
 from generator.cli import main
 from generator.content import load_digest
 from generator.synthetic import synthetic_papers, write_papers
-from tests.conftest import REPO, mkdocs_build, paper_file
+from tests.conftest import MKDOCS_YML, REPO, mkdocs_build, paper_file
 from tests.sitetools import BuiltSite
 
 THEMES = [
@@ -167,3 +167,17 @@ def test_a_build_killed_midway_leaves_the_previous_site(make_project: Callable[.
     assert tree(project / "site") == before
     assert digest_build(project, monkeypatch) == 0  # the next build clears what the killed one left
     assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_content_warnings_are_shown_and_fail_a_strict_build(make_project: Callable[..., Path],
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    papers = dict(PAPERS, typo=paper_file("Typo", "A speech paper.", tittle="x"))
+    project = make_project(papers, THEMES)
+    assert digest_build(project, monkeypatch) == 1  # strict: true in the fixture's mkdocs.yml
+    err = capsys.readouterr().err
+    assert "content/papers/typo.md:5: unknown key 'tittle' is ignored; did you mean 'title'?" in err
+    assert not (project / "site").exists()
+    (project / "mkdocs.yml").write_text(MKDOCS_YML.replace("strict: true\n", ""))
+    assert digest_build(project, monkeypatch) == 0
+    assert "unknown key 'tittle'" in capsys.readouterr().err

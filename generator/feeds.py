@@ -96,12 +96,14 @@ def absolute_url(site_url: str, path: str) -> str:
     return urljoin(base, path.lstrip("/"))
 
 
-def feed_item_id(paper: Paper, site_url: str) -> str:
-    """The permanent id of a paper's feed item: tag:<host>,2026:paper/<id without arXiv version>.
+def feed_item_id(paper: Paper, site_url: str, authority: str = "") -> str:
+    """The permanent id of a paper's feed item: tag:<authority>,2026:paper/<id without arXiv version>.
 
     Independent of the paper's URL and slug, so moving pages never re-announces papers.
+    The authority is `feed_id_authority` when set (so that moving the whole site to
+    another host keeps every id), else the host of site_url.
     """
-    return tag_uri(site_host(site_url), f"paper/{strip_arxiv_version(paper.id.strip())}")
+    return tag_uri(authority or site_host(site_url), f"paper/{strip_arxiv_version(paper.id.strip())}")
 
 
 def day_start(day: dt.date) -> dt.datetime:
@@ -166,7 +168,7 @@ def _build(spec: FeedSpec, analysis: Analysis, options: SiteOptions,
            theme_titles: dict[str, str]) -> tuple[bytes, bytes]:
     """(RSS bytes, Atom bytes) for one feed."""
     site_url = options.site_url
-    host = site_host(site_url)
+    host = options.feed_id_authority or site_host(site_url)
     rss_url, atom_url = absolute_url(site_url, spec.rss_path), absolute_url(site_url, spec.atom_path)
     return (
         _generator(spec, analysis, options, theme_titles, host, rss_url, "application/rss+xml")
@@ -212,7 +214,7 @@ def _title_text(text: str, rss: bool) -> str:
 def _add_item(fg: FeedGenerator, paper: Paper, analysis: Analysis, options: SiteOptions,
               theme_titles: dict[str, str], rss: bool) -> None:
     entry = fg.add_entry(order="append")  # the default prepends, which would reverse the order
-    entry.id(feed_item_id(paper, options.site_url))  # also the RSS guid, isPermaLink="false"
+    entry.id(feed_item_id(paper, options.site_url, options.feed_id_authority))  # also the RSS guid, isPermaLink="false"
     entry.title(_title_text(paper.title, rss) or paper.slug)
     # The page is the item's link (RSS <link>); arXiv, PDF and code are "related" links, Atom only.
     page = absolute_url(options.site_url, options.paper_url.format(slug=paper.slug))

@@ -45,6 +45,7 @@ class SiteOptions:
     theme_feed_atom: str = "themes/{slug}/atom.xml"
     opml: str = "feeds.opml"
     feed_items: int = 50  # newest items per feed
+    feed_id_authority: str = ""  # the tag: URI authority of feed ids; "" = the host of site_url
     latest: int = 10  # papers listed under "latest additions" on the home page
     related: int = 5  # related papers per paper page
     template_dirs: tuple[Path, ...] = ()

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ class DigestConfig(base.Config):
     theme_feed_atom = c.Type(str, default="themes/{slug}/atom.xml")
     opml = c.Type(str, default="feeds.opml")
     feed_items = c.Type(int, default=50)
+    feed_id_authority = c.Type(str, default="")
     home_url = c.Type(str, default="")
     themes_url = c.Type(str, default="themes/")
     theme_url = c.Type(str, default="themes/{slug}/")
@@ -71,6 +73,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 raise PluginError(f"digest: `{key}` must contain {{slug}}"
                                   + (" and end with '/'" if key.endswith("_url") else "")
                                   + f", got {self.config[key]!r}")
+        authority = self.config.feed_id_authority
+        if authority and not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?(@[a-z0-9.-]+)?", authority):
+            raise PluginError(f"digest: `feed_id_authority` must be a domain name you own (or an e-mail "
+                              f"address), like research-digest.example.org; got {authority!r}")
         config_dir = Path(config.config_file_path or ".").resolve().parent
         self.templates_dir = (config_dir / self.config.templates_dir).resolve()
         # Our overrides of Material's templates sit after the site's own custom_dir
@@ -96,6 +102,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             feed_rss=self.config.feed_rss, feed_atom=self.config.feed_atom,
             theme_feed_rss=self.config.theme_feed_rss, theme_feed_atom=self.config.theme_feed_atom,
             opml=self.config.opml, feed_items=self.config.feed_items,
+            feed_id_authority=self.config.feed_id_authority,
             related=self.config.related, template_dirs=(self.templates_dir,) if self.templates_dir else (),
         )
 

@@ -146,3 +146,17 @@ def test_feed_items_carry_themes_and_escaped_abstracts(bundled_site: BuiltSite, 
     entry = parsed.entries[0]
     assert entry.tags, "an item's themes are its categories"
     assert entry.summary.startswith("<p>")
+
+
+def test_a_feed_id_authority_keeps_ids_when_the_site_moves_host(make_project: Callable[..., Path]) -> None:
+    from tests.conftest import MKDOCS_YML
+
+    config = MKDOCS_YML.replace("  - digest\n", "  - digest:\n      feed_id_authority: digest.example.org\n")
+    project = make_project({"speech-0": paper_file("Speech 0", "A speech paper.", id="2401.01234")},
+                           THEMES, mkdocs_yml=config)
+    before = entries(build(project, "one"), "atom.xml")
+    (project / "mkdocs.yml").write_text(config.replace("https://digest.example.org/", "https://new-host.org/d/"))
+    after_site = build(project, "two")
+    assert list(entries(after_site, "atom.xml")) == list(before) == ["tag:digest.example.org,2026:paper/2401.01234"]
+    link = feedparser.parse((after_site / "atom.xml").read_bytes()).entries[0].link
+    assert link == "https://new-host.org/d/papers/speech-0/"

@@ -21,9 +21,6 @@ from .errors import BuildError, ContentError, DigestError, ImportError_
 from .importers import IMPORTERS
 from .importing import apply_import, load_existing, plan_import
 
-log = logging.getLogger("mkdocs.plugins.digest")
-
-
 def _setup_logging(quiet: bool = False) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
@@ -47,10 +44,6 @@ def load_mkdocs_config(config_file: Path, **overrides: Any) -> Any:
     except exceptions.Abort:
         raise BuildError(f"{config_file}: invalid configuration (the messages above say which key); "
                          "fix mkdocs.yml") from None
-
-
-def content_dir_of(config: Any) -> Path:
-    return Path(config["docs_dir"])
 
 
 def content_dir_from_file(config_file: Path) -> Path:

@@ -14,7 +14,6 @@ import pytest
 from generator.cli import main
 from generator.clustering import auto_themes
 from generator.content import load_digest
-from generator.model import Digest
 from generator.relating import tfidf_matrix
 from tests.conftest import MKDOCS_YML, REPO, paper_file
 from tests.sitetools import BuiltSite

@@ -191,7 +191,7 @@ def auto_themes(papers: Sequence[Paper], matrix: sparse.csr_matrix, terms: Seque
     taken = set(taken_slugs)
     for number in range(int(labels.max()) + 1):
         rows = np.flatnonzero(labels == number)
-        members = [papers[i] for i in rows]
+        members = [papers[i] for i in rows.tolist()]
         texts = [f"{p.title}\n{p.abstract}" for p in members]
         forms = {t: surface_form(t, texts) for t in distinctive_terms(matrix, rows, terms, 40)}
         best = [t for t, form in forms.items() if form is not None]

@@ -59,7 +59,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Dumper = yaml.SafeDumper
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]
     """The safe loader, except that dates stay text: PyYAML would turn 2026-02-30 into a
     ValueError with no line, and 2026-11-26T23:00-05:00 into another day in UTC."""
 

@@ -39,7 +39,7 @@ MATH_CONFIG = "assets/digest-math.js"
 MATHJAX = {"assets/mathjax/tex-svg.js": "es5/tex-svg.js", "assets/mathjax/ui/safe.js": "es5/ui/safe.js"}
 
 
-class DigestConfig(base.Config):
+class DigestConfig(base.Config):  # type: ignore[no-untyped-call]
     intro = c.Type(str, default="")
     feed_rss = c.Type(str, default="feed.xml")
     feed_atom = c.Type(str, default="atom.xml")
@@ -58,7 +58,7 @@ class DigestConfig(base.Config):
     templates_dir = c.Type(str, default="templates")
 
 
-class DigestPlugin(BasePlugin[DigestConfig]):
+class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.plan = SitePlan()
         self.templates_dir: Path | None = None
@@ -134,11 +134,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
         for path in sorted(self.plan.files):
             files.append(File.generated(config, path, content=self.plan.files[path]))
-        for target, name in ((STYLESHEET, "digest.css"), (MATH_CONFIG, "digest-math.js")):
-            files.append(File.generated(config, target, content=self._template_file(name).read_bytes()))
+        for asset, name in ((STYLESHEET, "digest.css"), (MATH_CONFIG, "digest-math.js")):
+            files.append(File.generated(config, asset, content=self._template_file(name).read_bytes()))
         mathjax = _mathjax_dir()
-        for target, source in MATHJAX.items():
-            files.append(File.generated(config, target, abs_src_path=str(mathjax / source)))
+        for asset, mathjax_file in MATHJAX.items():
+            files.append(File.generated(config, asset, abs_src_path=str(mathjax / mathjax_file)))
         return files
 
     def _template_file(self, name: str) -> Path:

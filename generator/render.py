@@ -8,6 +8,7 @@ never markup. Links are written relative to the page, as MkDocs would.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -47,6 +48,7 @@ _MATH = re.compile(r"\$\$(?=\S)([^$\n]{1,500}?)(?<=\S)\$\$"
                    r"|(?<![\\$\w])\$(?=\S)([^$\n]{1,500}?)(?<=\S)\$(?!\d)")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a title is shown on many pages: mark it up once
 def rich(text: str) -> Markup:
     """Text as escaped HTML, with each $...$ marked up for the math renderer the way
     pymdownx.arithmatex does (generic mode). The TeX stays escaped text inside the
@@ -70,6 +72,7 @@ def paragraphs(text: str) -> Markup:
     return Markup("\n").join(Markup("<p>{}</p>").format(rich(p)) for p in parts)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a paper's card appears on several pages
 def teaser(text: str, length: int = TEASER_LENGTH) -> str:
     """The first sentence, or the first `length` characters cut at a word."""
     flat = " ".join(text.split())

@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config_option(build)
     build.add_argument("-d", "--site-dir", type=Path, help="output folder (default: mkdocs.yml's site_dir)")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    build.add_argument("--clean", action="store_true",
+                       help="render every page (by default only pages that changed since the last build)")
 
     serve = commands.add_parser("serve", help="preview the site with live reload")
     _add_config_option(serve)
@@ -86,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             from .commands import build
-            return build(args.config_file, site_dir=args.site_dir, quiet=args.quiet)
+            return build(args.config_file, site_dir=args.site_dir, quiet=args.quiet, clean=args.clean)
         if args.command == "serve":
             from .commands import serve
             return serve(args.config_file, dev_addr=args.dev_addr)

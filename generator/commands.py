@@ -6,16 +6,19 @@ plan to MkDocs; these functions run MkDocs the way a curator wants it run.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .cache import CACHE_DIR, PageCache
 from .content import check_content
 from .errors import BuildError, ContentError, DigestError, ImportError_
 from .importers import IMPORTERS
@@ -58,11 +61,14 @@ def content_dir_from_file(config_file: Path) -> Path:
     return config_file.resolve().parent / str(data.get("docs_dir", "docs"))
 
 
-def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = False) -> int:
+def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = False, clean: bool = False) -> int:
     """Build into a temporary folder beside site/, then swap it in.
 
     Whatever fails (content, templates, MkDocs, a kill midway), the previous
     site/ is left as it was: only a finished build is ever moved into place.
+    When a previous build left site/ and its record in .cache/digest/, the build
+    starts from a copy of site/ and MkDocs renders only the pages that changed
+    (generator/cache.py); the result is the same, byte for byte, as a clean build.
     """
     from mkdocs import exceptions
     from mkdocs.commands.build import build as mkdocs_build
@@ -76,15 +82,27 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
     for leftover in target.parent.glob(f".{target.name}.building-*"):
         shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    cache = PageCache(config_file.resolve().parent / CACHE_DIR)
+    record = cache.record_for(target)
+    previous = cache.read_outputs(record)
+    incremental = not clean and target.is_dir() and bool(previous)
     try:
         config = load_mkdocs_config(config_file, site_dir=str(staging))
+        if incremental:
+            _start_from(target, staging, previous)
         try:
-            mkdocs_build(config)
+            with _dirty_warning_silenced():
+                mkdocs_build(config, dirty=incremental)
         except exceptions.Abort as exc:
             raise BuildError(f"the build was aborted: {exc}; nothing was published") from None
         except exceptions.MkDocsException as exc:
             raise BuildError(f"{exc}\nthe build failed; {target} was left as it was") from None
+        now = cache.read_outputs()
+        if incremental:
+            _remove_stale(staging, previous, now)
+        record.unlink(missing_ok=True)  # until the swap is done, site/ is not what it records
         _swap_into_place(staging, target)
+        shutil.copyfile(cache.outputs_file, record)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -92,6 +110,44 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
         pages = sum(1 for _ in target.rglob("index.html"))
         print(f"Built {pages} pages into {os.path.relpath(target)}", file=sys.stderr)
     return 0
+
+
+def _start_from(site: Path, staging: Path, previous: dict[str, Any]) -> None:
+    """Copy the previous site (with its modification times) as the base of a dirty build.
+    Pages that are not the digest's (a curator's own) lose their output, so that they
+    are built again: their search entries come from building them."""
+    shutil.copytree(site, staging, dirs_exist_ok=True)
+    for output in previous.get("other_pages", []):
+        (staging / output).unlink(missing_ok=True)
+
+
+def _remove_stale(staging: Path, previous: dict[str, Any], now: dict[str, Any]) -> None:
+    """A dirty build does not clean: remove what the previous plan wrote and this one did not."""
+    for output in set(previous.get("planned", [])) - set(now.get("planned", [])):
+        path = staging / output
+        path.unlink(missing_ok=True)
+        for folder in path.parents:  # and folders left empty, up to the site's root
+            if folder == staging or any(folder.iterdir()):
+                break
+            folder.rmdir()
+
+
+@contextlib.contextmanager
+def _dirty_warning_silenced() -> Iterator[None]:
+    """MkDocs warns on every dirty build that navigation may be stale, which --strict
+    would count; here every page that shows the navigation is in the plan, and a
+    page whose plan did not change has the same navigation."""
+    class Drop(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            return "'dirty' build" not in record.getMessage()
+
+    logger = logging.getLogger("mkdocs.commands.build")
+    dropper = Drop()
+    logger.addFilter(dropper)
+    try:
+        yield
+    finally:
+        logger.removeFilter(dropper)
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:

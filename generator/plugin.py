@@ -26,6 +26,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from .cache import CACHE_DIR, PageCache, fingerprint, page_hash
 from .content import PAPERS_DIR, THEMES_FILE
 from .errors import DigestError
 from .pipeline import FeedLink, PlannedPage, SiteOptions, SitePlan, feed_links, plan_site, source_path
@@ -63,6 +64,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         self.plan = SitePlan()
         self.templates_dir: Path | None = None
         self._epoch_we_set: str | None = None
+        self.cache = PageCache(Path(CACHE_DIR))
+        self.fingerprint = ""
+        self._outputs: tuple[list[str], list[str]] = ([], [])
 
     def on_config(self, config: Any) -> Any:
         if not config.use_directory_urls:
@@ -79,6 +83,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
                               f"address), like research-digest.example.org; got {authority!r}")
         config_dir = Path(config.config_file_path or ".").resolve().parent
         self.templates_dir = (config_dir / self.config.templates_dir).resolve()
+        self.cache = PageCache(config_dir / CACHE_DIR)
+        self.fingerprint = fingerprint(
+            Path(config.config_file_path or "mkdocs.yml"),
+            [self.templates_dir, default_templates(), Path(__file__).parent],
+            [_version("mkdocs"), _version("mkdocs-material"), _version("research-digest")],
+        )
         # Our overrides of Material's templates sit after the site's own custom_dir
         # (so a site can still override them) and before the theme's.
         overrides = [str(d / "overrides") for d in (self.templates_dir, default_templates())
@@ -129,9 +139,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
 
         in_nav = {source_path(self.config.home_url), source_path(self.config.themes_url),
                   source_path(self.config.archive_url)}
+        others = [f.dest_uri for f in files.documentation_pages()]
+        planned: list[str] = []
         for src_uri in sorted(self.plan.pages):
             inclusion = InclusionLevel.UNDEFINED if src_uri in in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
+            # Backed by a cache file that changes only when the page does (generator/cache.py),
+            # so that a dirty build renders only the pages that changed.
+            source = self.cache.page_file(src_uri, page_hash(self.plan.pages[src_uri], self.fingerprint))
+            page_file = File.generated(config, src_uri, abs_src_path=str(source), inclusion=inclusion)
+            files.append(page_file)
+            planned.append(page_file.dest_uri)
+        planned.extend(self.plan.files)
+        self._outputs = (planned, others)
         for path in sorted(self.plan.files):
             files.append(File.generated(config, path, content=self.plan.files[path]))
         for asset, name in ((STYLESHEET, "digest.css"), (MATH_CONFIG, "digest-math.js")):
@@ -173,17 +192,27 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
     def _set_build_date(self) -> None:
         """MkDocs stamps sitemap.xml with the build time unless SOURCE_DATE_EPOCH is set:
         take the date from the content (the newest paper's added date) instead, so that
-        the same content always gives the same bytes. A value set by the user wins."""
-        current = os.environ.get("SOURCE_DATE_EPOCH")
-        if (current is not None and current != self._epoch_we_set) or self.plan.newest is None:
+        the same content always gives the same bytes. A value set by the user wins; ours
+        is set for this build only (see _restore_build_date)."""
+        if "SOURCE_DATE_EPOCH" in os.environ or self.plan.newest is None:
             return
         newest = self.plan.newest
         moment = dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc)
         self._epoch_we_set = str(int(moment.timestamp()))
         os.environ["SOURCE_DATE_EPOCH"] = self._epoch_we_set
 
+    def _restore_build_date(self) -> None:
+        if self._epoch_we_set is not None and os.environ.get("SOURCE_DATE_EPOCH") == self._epoch_we_set:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        self._epoch_we_set = None
+
+    def on_build_error(self, error: Exception) -> None:
+        self._restore_build_date()
+
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: Any) -> None:
+        self._restore_build_date()  # the sitemap, the only page that needs it, is written
+        self.cache.write_outputs(*self._outputs)
         index = Path(config.site_dir) / "search" / "search_index.json"
         if not index.is_file():  # no search plugin
             return
@@ -195,6 +224,15 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         if self.templates_dir and self.templates_dir.is_dir():
             server.watch(str(self.templates_dir))
         return server
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{package} {version(package)}"
+    except PackageNotFoundError:
+        return f"{package} (not installed)"
 
 
 def _feed_dict(feed: FeedLink) -> dict[str, str]:

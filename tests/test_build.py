@@ -181,3 +181,37 @@ def test_content_warnings_are_shown_and_fail_a_strict_build(make_project: Callab
     (project / "mkdocs.yml").write_text(MKDOCS_YML.replace("strict: true\n", ""))
     assert digest_build(project, monkeypatch) == 0
     assert "unknown key 'tittle'" in capsys.readouterr().err
+
+
+def test_a_warm_build_renders_only_changed_pages_and_equals_a_clean_build(
+        make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    sample = load_digest(REPO / "content").papers
+    # Not strict: 80 synthetic papers leave some of the bundled theme phrases unmatched (warnings).
+    project = make_project({}, name="daily", mkdocs_yml=MKDOCS_YML.replace("strict: true\n", ""))
+    write_papers(project / "content", synthetic_papers(sample, 80, seed=5))
+    (project / "content" / "themes.yml").write_text((REPO / "content" / "themes.yml").read_text())
+    (project / "content" / "about.md").write_text("# About\n\nA page of the curator's own.\n")
+    assert digest_build(project, monkeypatch) == 0
+    site = project / "site"
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("index.html")}
+
+    papers = project / "content" / "papers"
+    (papers / "fresh-graph-paper.md").write_text(paper_file(
+        "Fresh Graph Paper", "We fine-tune a causal discovery model on graphs.", added="2026-11-27"))
+    removed = sorted(papers.glob("*.md"))[0]
+    removed.unlink()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert digest_build(project, monkeypatch) == 0
+    warm = tree(site)
+    rerendered = [p for p, mtime in before.items() if p.exists() and p.stat().st_mtime_ns != mtime]
+    kept = [p for p, mtime in before.items() if p.exists() and p.stat().st_mtime_ns == mtime]
+    assert kept, "every page was rendered again"
+    assert len(rerendered) < len(before) / 2
+    assert not (site / "papers" / removed.stem).exists()
+    assert (site / "papers" / "fresh-graph-paper" / "index.html").is_file()
+    assert "about/" in (site / "search" / "search_index.json").read_text()
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.chdir(project)
+    assert main(["build", "-q", "--clean"]) == 0
+    assert tree(site) == warm

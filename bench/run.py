@@ -19,6 +19,7 @@ It prints a Markdown table and writes bench/out/results.json. It asserts nothing
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import os
 import platform
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -193,6 +195,41 @@ def bench_size(size: int) -> dict[str, object]:
     return row
 
 
+def daily_case(size: int, added: int = 50) -> dict[str, object]:
+    """The day's work: a built digest of `size` papers gets `added` new ones; time the
+    warm `digest build`, and compare its site with a clean build of the same content."""
+    import datetime as dt
+    from dataclasses import replace
+
+    from generator.content import load_digest
+    from generator.synthetic import synthetic_papers, write_papers
+
+    source = make_digest(size)
+    project = OUT / f"daily-{size}"
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)
+    shutil.copytree(source / "content", project / "content")
+    shutil.copy(source / "mkdocs.yml", project / "mkdocs.yml")
+    build = [sys.executable, "-m", "generator.cli", "build", "-q"]
+    cold, _ = run_measured(build, project)
+    sample = load_digest(ROOT / "content").papers
+    new = synthetic_papers(sample, added, seed=size + 1, last_day=dt.date(2026, 11, 27), days=1)
+    write_papers(project / "content", [replace(p, id=f"new-{p.id}", slug=f"new-{p.slug}") for p in new])
+    warm, _ = run_measured(build, project)
+    run_measured([*build, "--clean", "-d", "clean-site"], project)
+    comparison = filecmp.dircmp(project / "site", project / "clean-site")
+    identical = _same_tree(comparison)
+    return {"papers": size, "added": added, "cold_s": cold, "warm_s": warm, "identical": identical}
+
+
+def _same_tree(comparison: Any) -> bool:
+    if comparison.left_only or comparison.right_only or comparison.funny_files:
+        return False
+    _, mismatch, errors = filecmp.cmpfiles(comparison.left, comparison.right, comparison.common_files,
+                                           shallow=False)
+    return not mismatch and not errors and all(_same_tree(sub) for sub in comparison.subdirs.values())
+
+
 def print_table(rows: list[dict[str, object]], core_only: dict[str, object] | None) -> None:
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
     print("| papers | load+validate | group+relate | render | feeds+data | core peak | digest build "
@@ -224,6 +261,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[200, 2000, 10000])
     parser.add_argument("--core", type=int, default=100_000, help="core-only size (0 to skip)")
+    parser.add_argument("--daily", type=int, default=10_000,
+                        help="size of the daily case: add 50 papers to a built digest (0 to skip)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -234,8 +273,17 @@ def main() -> None:
     if args.core:
         print(f"{args.core} papers, core only ...", file=sys.stderr)
         core_only = {"papers": args.core, "core": core_stages(make_digest(args.core) / "content")}
+    daily = None
+    if args.daily:
+        print(f"{args.daily} papers, daily case ...", file=sys.stderr)
+        daily = daily_case(args.daily)
     print_table(rows, core_only)
-    (OUT / "results.json").write_text(json.dumps({"rows": rows, "core_only": core_only}, indent=1))
+    if daily:
+        print(f"\ndaily case: {daily['added']} papers added to a built digest of {daily['papers']:,}: "
+              f"warm `digest build` {daily['warm_s']:.1f} s (cold {daily['cold_s']:.1f} s); "
+              f"site identical to a clean build: {'yes' if daily['identical'] else 'NO'}")
+    (OUT / "results.json").write_text(json.dumps({"rows": rows, "core_only": core_only, "daily": daily},
+                                                 indent=1))
     print(f"\nwritten {OUT / 'results.json'}", file=sys.stderr)
 
 

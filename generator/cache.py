@@ -41,7 +41,9 @@ def fingerprint(config_file: Path, template_dirs: Iterable[Path], versions: Iter
         digest.update(version.encode() + b"\0")
     digest.update(config_file.read_bytes() if config_file.is_file() else b"")
     for folder in template_dirs:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
+        files = [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts] \
+            if folder.is_dir() else []
+        for path in sorted(files):
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

@@ -71,24 +71,28 @@ def _pairing_break(lines: list[tuple[int, str]]) -> str:
         if first >= 2:
             between_no, between = lines[first - 1]
             if _closer(between, title=in_abstract_slot, abstract=in_title_slot):
-                return (f"{between_no}: expected an abstract, found what looks like a title "
-                        f"({_snippet(between)}); {_PAIRING} — is the abstract of the title on line "
-                        f"{lines[first - 2][0]} missing?")
-        return (f"{number}: expected a title, found what looks like an abstract ({_snippet(in_title_slot)}); "
-                f"{_PAIRING} — is a title or an abstract missing just above?")
+                return _expected_abstract(between_no, between, lines[first - 2][0])
+        return _expected_title(number, in_title_slot)
     number, line = lines[-1]
     if len(line) >= ABSTRACT_LENGTH:
         # The odd line out is an abstract at the end: some pair before it holds two titles.
         for first in range(0, len(lines) - 1, 2):
             (title_no, title), (second_no, second) = lines[first], lines[first + 1]
             if _closer(second, title=title, abstract=line):
-                return (f"{second_no}: expected an abstract, found what looks like a title "
-                        f"({_snippet(second)}); {_PAIRING} — is the abstract of the title on line "
-                        f"{title_no} missing?")
-        return (f"{number}: expected a title, found what looks like an abstract ({_snippet(line)}); "
-                f"{_PAIRING} — is a title or an abstract missing just above?")
+                return _expected_abstract(second_no, second, title_no)
+        return _expected_title(number, line)
     return (f"{number}: a title without an abstract ({line[:60]!r}); "
             "each paper needs a title line then one abstract line")
+
+
+def _expected_title(number: int, line: str) -> str:
+    return (f"{number}: expected a title, found what looks like an abstract ({_snippet(line)}); "
+            f"{_PAIRING} — is a title or an abstract missing just above?")
+
+
+def _expected_abstract(number: int, line: str, title_number: int) -> str:
+    return (f"{number}: expected an abstract, found what looks like a title ({_snippet(line)}); "
+            f"{_PAIRING} — is the abstract of the title on line {title_number} missing?")
 
 
 def _closer(line: str, *, title: str, abstract: str) -> bool:

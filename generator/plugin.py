@@ -3,7 +3,7 @@
     on_config  check settings, add our theme overrides and stylesheet
     on_files   load content, plan the site, swap content files for planned pages
     on_page_*  give each planned page its title and pre-rendered HTML (no Markdown pass)
-    on_post_build  add the planned pages' entries to the search index
+    on_post_build  write the search index (Pagefind), from the plan and the curator's pages
     on_serve   also watch templates/ (MkDocs already watches the content folder)
 
 So plain `mkdocs build`, `mkdocs serve` and `mkdocs gh-deploy` work as they are.
@@ -12,7 +12,6 @@ So plain `mkdocs build`, `mkdocs serve` and `mkdocs gh-deploy` work as they are.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import re
@@ -23,7 +22,7 @@ from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .cache import CACHE_DIR, PageCache, fingerprint, page_hash
@@ -31,6 +30,7 @@ from .content import PAPERS_DIR, THEMES_FILE
 from .errors import DigestError
 from .pipeline import FeedLink, PlannedPage, SiteOptions, SitePlan, feed_links, plan_site, source_path
 from .render import default_templates
+from .search import SEARCH_DIR, search_records, write_index
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -67,6 +67,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         self.cache = PageCache(Path(CACHE_DIR))
         self.fingerprint = ""
         self._outputs: tuple[list[str], list[str]] = ([], [])
+        self._own_pages: list[tuple[str, str]] = []  # the curator's pages: (url, output path)
 
     def on_config(self, config: Any) -> Any:
         if not config.use_directory_urls:
@@ -97,6 +98,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         for directory in reversed(overrides):
             if directory not in config.theme.dirs:
                 config.theme.dirs.insert(position, directory)
+        if "search" in config.plugins or "material/search" in config.plugins:
+            log.warning("digest: remove `search` from `plugins` in mkdocs.yml: the digest writes its own "
+                        "search index (Pagefind), and Material's would index every page a second time")
         if STYLESHEET not in config.extra_css:
             config.extra_css.insert(0, STYLESHEET)
         # Every page's head announces the digest's feeds (templates/overrides/main.html).
@@ -139,7 +143,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
 
         in_nav = {source_path(self.config.home_url), source_path(self.config.themes_url),
                   source_path(self.config.archive_url)}
-        others = [f.dest_uri for f in files.documentation_pages()]
+        own = files.documentation_pages()
+        others = [f.dest_uri for f in own]
+        self._own_pages = sorted((f.url, f.dest_uri) for f in own)
         planned: list[str] = []
         for src_uri in sorted(self.plan.pages):
             inclusion = InclusionLevel.UNDEFINED if src_uri in in_nav else InclusionLevel.NOT_IN_NAV
@@ -177,9 +183,6 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         # escaping it: escape it here, once.
         page.meta["title"] = str(escape(planned.title))
         page.meta["digest_feeds"] = [_feed_dict(f) for f in planned.feeds]
-        # The search index gets these pages' entries from the plan (on_post_build):
-        # parsing every rendered page for them cost the search plugin 2 ms a page.
-        page.meta["search"] = {"exclude": True}
         return ""
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
@@ -209,16 +212,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
     def on_build_error(self, error: Exception) -> None:
         self._restore_build_date()
 
-    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: Any) -> None:
         self._restore_build_date()  # the sitemap, the only page that needs it, is written
         self.cache.write_outputs(*self._outputs)
-        index = Path(config.site_dir) / "search" / "search_index.json"
-        if not index.is_file():  # no search plugin
-            return
-        data = json.loads(index.read_text(encoding="utf-8"))
-        data["docs"].extend(search_entries(self.plan))
-        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        site = Path(config.site_dir)
+        # The curator's pages as written, so that a dirty build (which skips unchanged
+        # pages) indexes them too.
+        own = [(url, (site / dest).read_text(encoding="utf-8")) for url, dest in self._own_pages
+               if (site / dest).is_file()]
+        try:
+            write_index(site / SEARCH_DIR, search_records(self.plan), own, _language(config))
+        except DigestError as exc:
+            raise PluginError(str(exc)) from None
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         if self.templates_dir and self.templates_dir.is_dir():
@@ -251,13 +256,7 @@ def _mathjax_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax"
 
 
-def search_entries(plan: SitePlan) -> list[dict[str, str]]:
-    """One search entry per planned page, in the shape Material's index uses: the
-    title and text as escaped HTML, so that no title can add markup to results."""
-    entries = []
-    for src_uri in sorted(plan.pages):
-        page = plan.pages[src_uri]
-        text = " ".join(page.search_text.split())
-        entries.append({"location": page.url, "title": str(escape(page.title)),
-                        "text": f"<p>{escape(text)}</p>" if text else ""})
-    return entries
+def _language(config: Any) -> str:
+    """The site's language (Material's `theme.language`): the one its pages declare, and
+    so the index Pagefind's script looks for."""
+    return str(config.theme.get("language") or "en")

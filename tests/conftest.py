@@ -37,7 +37,6 @@ nav:
   - Themes: themes.md
   - Archive: archive.md
 plugins:
-  - search
   - digest
 """
 

@@ -1,10 +1,14 @@
-"""Reading a built site the way a browser would: pages, links, anchors."""
+"""Reading a built site the way a browser would: pages, links, anchors, the search index."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import posixpath
+import re
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
@@ -84,3 +88,29 @@ class BuiltSite:
 
     def ids(self, url: str) -> set[str]:
         return {tag["id"] for tag in self.soup(url).find_all(id=True)}
+
+    def search_pages(self) -> list[dict[str, Any]]:
+        """The pages in the site's Pagefind index, as its script reads them: one fragment
+        per page (gzip, a signature, then JSON with url, content and meta), by url. Pagefind
+        writes each url from the site's root ("/papers/x/"; its script puts it under the
+        folder the site is served from); here they are site-relative, like `pages`."""
+        pages = []
+        for path in (self.root / "pagefind" / "fragment").glob("*.pf_fragment"):
+            data = gzip.decompress(path.read_bytes())
+            assert data.startswith(b"pagefind_dcd"), path
+            page = json.loads(data[len(b"pagefind_dcd"):])
+            assert page["url"].startswith("/"), page["url"]
+            pages.append(dict(page, url=page["url"][1:]))
+        return sorted(pages, key=lambda page: page["url"])
+
+    def search_page_count(self) -> int:
+        """How many pages the index says it holds (all languages)."""
+        entry = json.loads((self.root / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+        return sum(language["page_count"] for language in entry["languages"].values())
+
+
+def as_indexed(text: str) -> str:
+    """A plain text as Pagefind keeps it for a page: whitespace collapsed, zero-width spaces
+    dropped (it splits words at them), and a full stop after a text that ends in a word."""
+    text = " ".join(text.replace("\u200b", "").split())
+    return text + "." if re.search(r"[\w'\")$*]$", text) else text

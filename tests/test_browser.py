@@ -147,18 +147,6 @@ def test_a_reader_goes_from_home_to_a_theme_to_a_paper_and_back(browser: Browser
     visit.page.context.close()
 
 
-def test_search_finds_a_paper_by_a_word_of_its_abstract(browser: Browser, site_url: str) -> None:
-    visit = open_page(browser, site_url)
-    page = visit.page
-    page.locator("input.md-search__input").click()
-    page.keyboard.type("CausalPFN")
-    page.wait_for_selector(".md-search-result__item", timeout=20_000)
-    results = page.locator(".md-search-result__item").all_inner_texts()
-    assert any("CausalPFN" in text for text in results), results[:3]
-    visit.check()
-    visit.page.context.close()
-
-
 def test_the_palette_switches_between_light_and_dark(browser: Browser, site_url: str) -> None:
     visit = open_page(browser, site_url)
     page = visit.page

@@ -209,9 +209,24 @@ def test_a_warm_build_renders_only_changed_pages_and_equals_a_clean_build(
     assert len(rerendered) < len(before) / 2
     assert not (site / "papers" / removed.stem).exists()
     assert (site / "papers" / "fresh-graph-paper" / "index.html").is_file()
-    assert "about/" in (site / "search" / "search_index.json").read_text()
+    # The search index is written afresh: the curator's page is in it, the removed paper
+    # is not, the new one is.
+    searched = {page["url"]: page for page in BuiltSite(site).search_pages()}
+    assert searched["about/"]["meta"]["title"] == "About"
+    assert searched["about/"]["content"] == "About. A page of the curator's own."
+    assert f"papers/{removed.stem}/" not in searched
+    assert searched["papers/fresh-graph-paper/"]["content"] == "We fine-tune a causal discovery model on graphs."
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.chdir(project)
     assert main(["build", "-q", "--clean"]) == 0
     assert tree(site) == warm
+
+
+def test_materials_search_plugin_beside_the_digest_fails_a_strict_build(
+        make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    project = make_project(PAPERS, THEMES, mkdocs_yml=MKDOCS_YML.replace("plugins:\n", "plugins:\n  - search\n"))
+    assert digest_build(project, monkeypatch) == 1
+    assert ("digest: remove `search` from `plugins` in mkdocs.yml: the digest writes its own search index "
+            "(Pagefind), and Material's would index every page a second time") in capsys.readouterr().err

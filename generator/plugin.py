@@ -1,6 +1,6 @@
 """The MkDocs adapter: hands the core's site plan to MkDocs as generated files.
 
-    on_config  check settings, add our theme overrides and stylesheet
+    on_config  check settings, add our theme overrides and stylesheets
     on_files   load content, plan the site, swap content files for planned pages
     on_page_*  give each planned page its title and pre-rendered HTML (no Markdown pass)
     on_post_build  write the search index (Pagefind), from the plan and the curator's pages
@@ -35,6 +35,7 @@ from .search import SEARCH_DIR, search_records, write_index
 log = logging.getLogger("mkdocs.plugins.digest")
 
 STYLESHEET = "assets/digest.css"
+SEARCH_STYLESHEET = "assets/digest-search.css"  # Pagefind's search in Material's colours
 MATH_CONFIG = "assets/digest-math.js"
 # MathJax, served from the site: the SVG output needs no font files.
 MATHJAX = {"assets/mathjax/tex-svg.js": "es5/tex-svg.js", "assets/mathjax/ui/safe.js": "es5/ui/safe.js"}
@@ -101,8 +102,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         if "search" in config.plugins or "material/search" in config.plugins:
             log.warning("digest: remove `search` from `plugins` in mkdocs.yml: the digest writes its own "
                         "search index (Pagefind), and Material's would index every page a second time")
-        if STYLESHEET not in config.extra_css:
-            config.extra_css.insert(0, STYLESHEET)
+        for position, stylesheet in enumerate((STYLESHEET, SEARCH_STYLESHEET)):
+            if stylesheet not in config.extra_css:
+                config.extra_css.insert(position, stylesheet)
         # Every page's head announces the digest's feeds (templates/overrides/main.html).
         config.extra["digest_feeds"] = [_feed_dict(f) for f in feed_links(self.options(config))]
         return config
@@ -159,7 +161,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         self._outputs = (planned, others)
         for path in sorted(self.plan.files):
             files.append(File.generated(config, path, content=self.plan.files[path]))
-        for asset, name in ((STYLESHEET, "digest.css"), (MATH_CONFIG, "digest-math.js")):
+        for asset, name in ((STYLESHEET, "digest.css"), (SEARCH_STYLESHEET, "digest-search.css"),
+                            (MATH_CONFIG, "digest-math.js")):
             files.append(File.generated(config, asset, content=self._template_file(name).read_bytes()))
         mathjax = _mathjax_dir()
         for asset, mathjax_file in MATHJAX.items():

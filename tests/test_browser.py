@@ -16,7 +16,10 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
+import shutil
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +27,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import MKDOCS_YML, SCREENSHOTS, mkdocs_build, paper_file
-from tests.sitetools import BuiltSite
+from generator.content import load_digest
+from tests.conftest import MKDOCS_YML, REPO, SCREENSHOTS, mkdocs_build, paper_file
+from tests.sitetools import BuiltSite, as_indexed
+from tests.test_hostile import CORPUS, CORPUS_PAPERS, TITLES, shown
 
 CHROMIUM = Path("/usr/bin/chromium")
 INSTALL = "browser tests need Debian's Chromium and Playwright: apt-get install chromium; pip install playwright"
@@ -145,6 +150,147 @@ def test_a_reader_goes_from_home_to_a_theme_to_a_paper_and_back(browser: Browser
     assert visit.path() == theme_path
     visit.check()
     visit.page.context.close()
+
+
+# --------------------------------------------------------------------------- search
+
+
+@pytest.fixture(scope="module")
+def sub_path_url(bundled_site: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The bundled site served under a sub-path, /digest/, as on a project's GitHub Pages."""
+    root = tmp_path_factory.mktemp("served")
+    (root / "digest").symlink_to(bundled_site.root, target_is_directory=True)
+    for url in serve(root):
+        yield url + "digest/"
+
+
+def a_word_of_one_abstract() -> tuple[str, str, str]:
+    """(slug, title, word): a word of a paper's abstract that is in no other paper, nor
+    in its own title, so that only its abstract can make it a result."""
+    papers = sorted(load_digest(REPO / "content").papers, key=lambda p: p.slug)
+
+    def long_words(text: str) -> set[str]:
+        return set(re.findall(r"\b[a-z]{8,}\b", text.lower()))
+
+    counts = Counter(w for p in papers for w in long_words(p.title) | long_words(p.abstract))
+    for paper in papers:
+        for word in sorted(long_words(paper.abstract) - long_words(paper.title)):
+            if counts[word] == 1:
+                return paper.slug, paper.title, word
+    raise AssertionError("no paper has a word of its own")
+
+
+def open_search(page: Page, phone: bool) -> None:
+    if phone:  # no keyboard: the magnifier button in the header
+        page.locator(".digest-search button").click()
+    else:
+        page.keyboard.press("Control+k")
+    page.wait_for_function("document.querySelector('dialog.pf-modal').open")
+
+
+def background(page: Page, selector: str) -> str:
+    return str(page.locator(selector).first.evaluate("e => getComputedStyle(e).backgroundColor"))
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_finds_a_paper_by_a_word_of_its_abstract(browser: Browser, sub_path_url: str,
+                                                        bundled_site: BuiltSite, viewport: str,
+                                                        scheme: str) -> None:
+    slug, title, word = a_word_of_one_abstract()
+    start = bundled_site.urls_under("papers/")[0]  # two folders down, under a sub-path
+    visit = open_page(browser, sub_path_url, start, viewport=PHONE if viewport == "phone" else DESKTOP,
+                      scheme=scheme)
+    page = visit.page
+    open_search(page, phone=viewport == "phone")
+    page.keyboard.type(word)
+    result = page.locator(".pf-result").filter(has=page.locator(f".pf-result-link[href$='papers/{slug}/']"))
+    result.first.wait_for(timeout=20_000)
+    assert result.first.locator(".pf-result-link").inner_text() == title
+    marked = result.first.locator(".pf-result-excerpt mark").all_inner_texts()
+    assert any(m.lower().startswith(word) for m in marked), marked  # the word, in the abstract
+    # The dialog is in the page's palette, and fits the screen.
+    assert background(page, "dialog.pf-modal") == background(page, "body")
+    no_sideways_scroll(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"search-{viewport}-{scheme}.png"))
+    result.first.locator(".pf-result-link").click()
+    page.wait_for_load_state("networkidle")
+    assert visit.path() == f"papers/{slug}/"
+    assert page.locator("article h1").inner_text() == title
+    visit.check()  # among others: no request left 127.0.0.1
+    page.context.close()
+
+
+def test_search_opens_with_ctrl_k_and_closes_with_escape(browser: Browser, site_url: str) -> None:
+    visit = open_page(browser, site_url, "themes/")
+    page = visit.page
+    assert page.locator(".digest-search").inner_text().replace("\n", " ").split() == ["Search", "Ctrl", "K"]
+    page.keyboard.press("Control+k")
+    page.wait_for_function("document.querySelector('dialog.pf-modal').open")
+    assert page.evaluate("document.activeElement.type") == "search"
+    page.keyboard.type("causal")
+    page.locator(".pf-result-link").first.wait_for(timeout=20_000)
+    page.keyboard.press("ArrowDown")  # from the field to the first result
+    assert page.evaluate("document.activeElement.className").startswith("pf-result-link")
+    page.keyboard.press("Escape")
+    page.wait_for_function("!document.querySelector('dialog.pf-modal').open")
+    visit.check()
+    page.context.close()
+
+
+def words(text: str) -> str:
+    """Words split as Pagefind's script splits them for an excerpt (JavaScript's \\s, which
+    takes in the byte-order mark), joined by one space."""
+    return " ".join(re.split(r"[\s\ufeff]+", text.strip()))
+
+
+@pytest.fixture(scope="module")
+def hostile_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    project = tmp_path_factory.mktemp("hostile-served")
+    shutil.copytree(CORPUS, project / "content")
+    (project / "mkdocs.yml").write_text(MKDOCS_YML)
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    yield from serve(project / "site")
+
+
+# A word of each hostile paper (title or abstract) to find it by.
+HOSTILE_QUERIES = {
+    "a-very-long-title": "hundred", "bibtex-breaking": "braces", "control-characters": "backspace",
+    "entities": "entities", "html-attributes": "quotes", "invisible-and-bidi": "separator",
+    "jinja-syntax": "jinja", "markdown-structure": "autolink", "math": "renderer", "script-tags": "style",
+    "unicode-title": "emoji", "yaml-looking": "value",
+}
+
+
+def test_hostile_titles_and_abstracts_show_as_text_in_search_results(browser: Browser,
+                                                                     hostile_site_url: str) -> None:
+    assert sorted(HOSTILE_QUERIES) == sorted(TITLES)
+    visit = open_page(browser, hostile_site_url)
+    page = visit.page
+    alerts: list[str] = []
+    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    open_search(page, phone=False)
+    field = page.locator("dialog.pf-modal input[type=search]")
+    for slug, query in HOSTILE_QUERIES.items():
+        field.fill(query)
+        page.wait_for_function(
+            "title => [...document.querySelectorAll('.pf-result-link')].some(a => a.textContent === title)",
+            arg=TITLES[slug], timeout=20_000)
+        result = page.locator(".pf-result").filter(
+            has=page.locator(f".pf-result-link[href$='papers/{slug}/']")).first
+        # The title is its text; the excerpt is a piece of the abstract as written, and the
+        # only elements in either are Pagefind's own, and its <mark>.
+        assert result.locator(".pf-result-link").evaluate("a => a.textContent") == TITLES[slug], slug
+        elements = result.evaluate("li => [...li.querySelectorAll('*')].map(e => e.localName)")
+        assert set(elements) <= {"div", "p", "a", "mark"}, (slug, elements)
+        excerpt = result.locator(".pf-result-excerpt").evaluate("p => p.textContent")
+        abstract = as_indexed(shown(CORPUS_PAPERS[slug][1]))
+        assert words(excerpt) in words(abstract), (slug, excerpt)
+    assert alerts == []
+    visit.check()
+    page.context.close()
 
 
 def test_the_palette_switches_between_light_and_dark(browser: Browser, site_url: str) -> None:

@@ -154,3 +154,16 @@ def test_search_indexes_each_paper_by_title_and_abstract_once(bundled_site: Buil
             # not every page that lists it.
             assert page["content"] == as_indexed(paper.abstract)
 
+
+@pytest.mark.parametrize("url", ["", "themes/", "papers/causalpfn-amortized-causal-effect-estimation-via-in-context-learning/"])
+def test_every_page_loads_the_search_from_the_site_relative_to_itself(bundled_site: BuiltSite, url: str) -> None:
+    soup = bundled_site.soup(url)
+    scripts = [s["src"] for s in soup.find_all("script", src=True) if "pagefind" in s["src"]]
+    styles = [link["href"] for link in soup.find_all("link", rel="stylesheet") if "pagefind" in link["href"]]
+    assert len(scripts) == len(styles) == 1
+    for href in scripts + styles:
+        assert not href.startswith("/"), href  # relative: the site may be served under a sub-path
+        target, _ = bundled_site.resolve(url, href)
+        assert bundled_site.file_for(target) is not None, href
+    assert soup.select_one("header pagefind-modal-trigger") is not None
+    assert soup.find("pagefind-modal") is not None

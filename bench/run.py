@@ -7,11 +7,16 @@ For each size it makes a synthetic digest (abstracts stitched from the bundled
 papers' sentences, the bundled taxonomy, added dates spread over a year) under
 bench/out/, then measures, each in a fresh process:
 
-- the core stages (load+validate, group, relate, render, feeds+data): wall time, and peak memory;
+- the core stages (load+validate, group, relate, render, feeds+data, and the search
+  index: Pagefind over the planned pages): wall time, and peak memory;
 - `digest build`: wall time and peak memory;
 - the floor: bare `mkdocs build` of the same pages pre-written as plain Markdown,
-  with the same theme and navigation;
-- site size, the median paper page's size, the search index's size.
+  with the same theme and navigation, and Material's own search plugin;
+- site size, the median paper page's size, the search index's size (the pagefind/
+  folder; Material's search_index.json for the floor);
+- search in Chromium (if Playwright and Debian's chromium are installed): what the
+  reader downloads for search, from opening the home page until the first result of a
+  query shows, and the time from opening the search to that result (see search_cost).
 
 It prints a Markdown table and writes bench/out/results.json. It asserts nothing.
 """
@@ -48,7 +53,6 @@ nav:
   - Themes: themes.md
   - Archive: archive.md
 plugins:
-  - search
 {plugin}"""
 
 
@@ -70,6 +74,7 @@ def make_digest(size: int) -> Path:
 
     project = OUT / f"digest-{size}"
     if (project / "content" / "papers").is_dir() and len(list((project / "content" / "papers").iterdir())) == size:
+        (project / "mkdocs.yml").write_text(MKDOCS_YML.format(docs="content", plugin="  - digest\n"))
         return project
     shutil.rmtree(project, ignore_errors=True)
     (project / "content").mkdir(parents=True)
@@ -96,21 +101,22 @@ def make_floor(project: Path) -> Path:
         (docs / "papers" / f"{paper.slug}.md").write_text(
             f"# {paper.title}\n\nAdded {paper.added}\n\n## Abstract\n\n{paper.abstract}\n\n{links}\n")
     (floor / "mkdocs.yml").write_text(
-        MKDOCS_YML.format(docs="docs", plugin="") + "not_in_nav: |\n  /papers/\n")
+        MKDOCS_YML.format(docs="docs", plugin="  - search\n") + "not_in_nav: |\n  /papers/\n")
     return floor
 
 
 CORE = """
-import json, resource, sys, time
+import json, resource, sys, tempfile, time
 from pathlib import Path
 from generator.content import load_digest
-from generator.pipeline import SiteOptions, analyse
+from generator.pipeline import SiteOptions, SitePlan, analyse
 from generator.grouping import group
 from generator.relating import relate, tfidf_matrix
 from generator.render import render_pages
 from generator.feeds import plan_feeds
 from generator.data import plan_data
 from generator.citation import plan_bibliographies
+from generator.search import search_records, write_index
 
 content = Path(sys.argv[1])
 options = SiteOptions(site_url="https://bench.example.org/")
@@ -121,31 +127,54 @@ t = time.perf_counter(); pages = render_pages(analysis, options); times["render"
 t = time.perf_counter()
 files = plan_feeds(analysis, options) | plan_data(analysis, options) | plan_bibliographies(analysis, options)
 times["feeds+data"] = time.perf_counter() - t
+if "--search" in sys.argv:
+    with tempfile.TemporaryDirectory() as folder:
+        t = time.perf_counter()
+        write_index(Path(folder) / "pagefind", search_records(SitePlan(pages=pages)), [], "en")
+        times["search index"] = time.perf_counter() - t
 times["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(times))
 """
 
 
-def core_stages(content: Path) -> dict[str, float]:
-    result = subprocess.run([sys.executable, "-c", CORE, str(content)], capture_output=True, text=True,
-                            cwd=ROOT, check=True)
+def core_stages(content: Path, search: bool = True) -> dict[str, float]:
+    command = [sys.executable, "-c", CORE, str(content)] + (["--search"] if search else [])
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=True)
     return json.loads(result.stdout)
 
 
 def site_sizes(site: Path) -> dict[str, float]:
     pages = sorted((site / "papers").glob("*/index.html"))
     sizes = sorted(p.stat().st_size for p in pages)
-    index = site / "search" / "search_index.json"
+    material_index = site / "search" / "search_index.json"  # the floor's
+    pagefind = [p for p in (site / "pagefind").rglob("*") if p.is_file()]  # the digest's
     return {
         "site_mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
         "paper_page_kb": sizes[len(sizes) // 2] / 1e3 if sizes else 0.0,
-        "search_index_mb": index.stat().st_size / 1e6 if index.exists() else 0.0,
+        "search_index_mb": (material_index.stat().st_size if material_index.exists()
+                            else sum(p.stat().st_size for p in pagefind)) / 1e6,
     }
 
 
-def search_first_result(site: Path, query: str = "reasoning") -> float | None:
-    """Seconds from typing a query on the home page to the first result shown, in
-    Chromium (if Playwright and Debian's chromium are installed), served locally."""
+# What belongs to search: Pagefind's bundle (the digest), or Material's index and worker (the floor).
+SEARCH_PATHS = ("/pagefind/", "/search/", "/workers/search")
+
+
+def search_cost(site: Path, query: str = "reasoning") -> dict[str, float] | None:
+    """Search in Chromium, served locally with an empty cache: open the home page, open
+    the search (Ctrl+K for the digest's Pagefind dialog, a click in Material's field for
+    the floor), type the query, wait for the first result.
+
+    - download_mb: the bytes of every response that belongs to search (Pagefind's
+      bundle, or Material's search index and worker) from opening the page until the
+      first result shows, plus any other response in that time; for Pagefind that is
+      its script and style (loaded with the page), then pagefind.js, its worker and
+      WebAssembly, the entry and meta files, the index chunks for the words typed and
+      the fragments of the results shown;
+    - with_page_mb: the part of it loaded with the page, before the search was opened;
+    - first_result_s: from opening the search to the first result shown.
+
+    None without Playwright and Debian's chromium."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -169,16 +198,37 @@ def search_first_result(site: Path, query: str = "reasoning") -> float | None:
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                       "--disable-component-update", "--disable-sync", "--no-first-run"])
             page = browser.new_page()
+            responses: list[tuple[bool, Any]] = []  # (after the search was opened, response)
+            opened = False
+            page.on("response", lambda response: responses.append((opened, response)))
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+            page.wait_for_load_state("networkidle")
             start = time.perf_counter()
-            page.locator("input.md-search__input").click()
+            opened = True
+            if (site / "pagefind").is_dir():
+                page.keyboard.press("Control+k")
+                result = ".pf-result-link"
+            else:
+                page.locator("input.md-search__input").click()
+                result = ".md-search-result__item"
             page.keyboard.type(query)
-            page.wait_for_selector(".md-search-result__item", timeout=120_000)
+            page.wait_for_selector(result, timeout=120_000)
             seconds = time.perf_counter() - start
+            counted = [(after, _body_size(r)) for after, r in responses
+                       if after or any(part in r.url for part in SEARCH_PATHS)]
             browser.close()
-            return seconds
     finally:
         server.shutdown()
+    return {"download_mb": sum(size for _, size in counted) / 1e6,
+            "with_page_mb": sum(size for after, size in counted if not after) / 1e6,
+            "requests": len(counted), "first_result_s": seconds}
+
+
+def _body_size(response: Any) -> int:
+    try:
+        return len(response.body())
+    except Exception:  # a redirect or a failed request has no body
+        return 0
 
 
 def bench_size(size: int) -> dict[str, object]:
@@ -187,11 +237,12 @@ def bench_size(size: int) -> dict[str, object]:
     wall, peak = run_measured([sys.executable, "-m", "generator.cli", "build", "-q"], project)
     row["digest_build_s"], row["digest_build_peak_mb"] = wall, peak
     row["digest_site"] = site_sizes(project / "site")
-    row["search_first_result_s"] = search_first_result(project / "site")
+    row["digest_search"] = search_cost(project / "site")
     floor = make_floor(project)
     wall, peak = run_measured([sys.executable, "-m", "mkdocs", "build", "-q"], floor)
     row["floor_s"], row["floor_peak_mb"] = wall, peak
     row["floor_site"] = site_sizes(floor / "site")
+    row["floor_search"] = search_cost(floor / "site")
     return row
 
 
@@ -232,29 +283,33 @@ def _same_tree(comparison: Any) -> bool:
 
 def print_table(rows: list[dict[str, object]], core_only: dict[str, object] | None) -> None:
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
-    print("| papers | load+validate | group+relate | render | feeds+data | core peak | digest build "
-          "| floor (bare MkDocs) | ratio | paper page | site | search index | first search result |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| papers | load+validate | group+relate | render | feeds+data | search index | core peak "
+          "| digest build | floor (bare MkDocs) | ratio | paper page | site | pagefind folder "
+          "| search download | first result | floor: search download | floor: first result |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         core = row["core"]
         site = row["digest_site"]
         assert isinstance(core, dict) and isinstance(site, dict)
         ratio = float(row["digest_build_s"]) / float(row["floor_s"])  # type: ignore[arg-type]
         print(f"| {row['papers']:,} | {core['load+validate']:.2f} s | {core['group+relate']:.2f} s "
-              f"| {core['render']:.2f} s | {core['feeds+data']:.2f} s | {core['peak_mb']:.0f} MB "
-              f"| {row['digest_build_s']:.1f} s | {row['floor_s']:.1f} s | {ratio:.2f} "
-              f"| {site['paper_page_kb']:.1f} kB | {site['site_mb']:.1f} MB | {site['search_index_mb']:.2f} MB "
-              f"| {_seconds(row.get('search_first_result_s'))} |")
+              f"| {core['render']:.2f} s | {core['feeds+data']:.2f} s | {core['search index']:.2f} s "
+              f"| {core['peak_mb']:.0f} MB | {row['digest_build_s']:.1f} s | {row['floor_s']:.1f} s | {ratio:.2f} "
+              f"| {site['paper_page_kb']:.1f} kB | {site['site_mb']:.1f} MB | {site['search_index_mb']:.1f} MB "
+              f"| {_search(row.get('digest_search'))} | {_search(row.get('floor_search'))} |")
     if core_only:
         core = core_only["core"]
         assert isinstance(core, dict)
         print(f"| {core_only['papers']:,} (core only) | {core['load+validate']:.2f} s "
               f"| {core['group+relate']:.2f} s | {core['render']:.2f} s | {core['feeds+data']:.2f} s "
-              f"| {core['peak_mb']:.0f} MB | | | | | | | |")
+              f"| | {core['peak_mb']:.0f} MB | | | | | | | | | | |")
 
 
-def _seconds(value: object) -> str:
-    return f"{value:.1f} s" if isinstance(value, float) else "n/a"
+def _search(cost: object) -> str:
+    """Two cells: what the reader downloaded for a first result, and how long it took."""
+    if not isinstance(cost, dict):
+        return "n/a | n/a"
+    return f"{cost['download_mb']:.2f} MB | {cost['first_result_s']:.1f} s"
 
 
 def main() -> None:
@@ -272,7 +327,7 @@ def main() -> None:
     core_only = None
     if args.core:
         print(f"{args.core} papers, core only ...", file=sys.stderr)
-        core_only = {"papers": args.core, "core": core_stages(make_digest(args.core) / "content")}
+        core_only = {"papers": args.core, "core": core_stages(make_digest(args.core) / "content", search=False)}
     daily = None
     if args.daily:
         print(f"{args.daily} papers, daily case ...", file=sys.stderr)

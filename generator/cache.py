@@ -4,7 +4,8 @@ when the page changes, so that MkDocs' dirty mode can skip the pages that did no
 MkDocs skips a page in a dirty build when its source file is older than the output
 it wrote last time (File.is_modified). In-memory generated files always count as
 modified, so each planned page is backed by a file under `.cache/digest/pages/`
-that holds a hash of everything the page's HTML depends on: its planned content,
+that holds a hash of everything the page's HTML depends on: its planned content
+(PlannedPage.key: paper pages are rendered only when MkDocs asks for their HTML),
 and a fingerprint of the site's configuration, templates and tool versions. A
 file is rewritten only when its hash changes; its modification time then moves
 past the previous output, and MkDocs renders that page again.
@@ -29,7 +30,7 @@ CACHE_DIR = ".cache/digest"
 
 def page_hash(page: PlannedPage, fingerprint: str) -> str:
     digest = hashlib.sha256(fingerprint.encode())
-    for part in (page.url, page.title, page.html, repr(page.feeds)):
+    for part in (page.url, page.title, page.key, repr(page.feeds)):
         digest.update(b"\0" + part.encode("utf-8"))
     return digest.hexdigest()
 

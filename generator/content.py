@@ -48,7 +48,7 @@ import yaml
 
 from .errors import ContentError, Problem
 from .model import LINK_KINDS, Digest, Link, Paper, Theme
-from .phrases import PhraseMatcher
+from .phrases import phrase_matcher
 from .slugs import slug_problem, slugify
 
 try:  # libyaml is several times faster on thousands of files
@@ -167,6 +167,7 @@ def _read_papers(content_dir: Path, problems: list[Problem], today: dt.date) -> 
     if not papers_dir.is_dir():
         return []
     entries = sorted(papers_dir.iterdir())
+    folder = _display_path(papers_dir)  # once: relpath asks the OS for the current folder
     # Valid slugs first claim their names; an invalid name is then checked against them.
     slugs = {p.stem for p in entries if p.suffix == ".md" and slug_problem(p.stem) is None}
     papers = []
@@ -184,7 +185,7 @@ def _read_papers(content_dir: Path, problems: list[Problem], today: dt.date) -> 
                                     "not a paper file, so it is not read; a paper file is named "
                                     "<slug>.md: rename it, or move it out of papers/", "warning"))
             continue
-        paper = _read_paper(path, problems, today, slugs)
+        paper = _read_paper(path, problems, today, slugs, f"{folder}/{path.name}")
         if paper is not None:
             papers.append(paper)
     return papers
@@ -268,8 +269,9 @@ def read_paper(path: Path, problems: list[Problem], today: dt.date) -> Paper | N
     return read.paper if read is not None else None
 
 
-def _read_paper(path: Path, problems: list[Problem], today: dt.date, slugs: set[str]) -> _PaperFile | None:
-    where = _display_path(path)
+def _read_paper(path: Path, problems: list[Problem], today: dt.date, slugs: set[str],
+                where: str | None = None) -> _PaperFile | None:
+    where = where or _display_path(path)
     slug = path.stem
     text = _read_utf8(path, where, "the file", problems)
     if text is None:
@@ -588,7 +590,7 @@ def _check_rules(papers: list[_PaperFile], taxonomy: _Taxonomy, problems: list[P
     if not papers or not taxonomy.themes:
         return
     rules = [(theme.slug, phrase) for theme in taxonomy.themes for phrase in theme.match]
-    matcher = PhraseMatcher([phrase for _, phrase in rules])
+    matcher = phrase_matcher(tuple(phrase for _, phrase in rules))
     unmatched = set(range(len(rules)))
     for record in papers:  # usually every phrase has matched long before the last paper
         if not unmatched:

@@ -184,7 +184,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
         planned = self._planned(page)
-        html = planned.html if planned is not None else html
+        try:
+            html = planned.html if planned is not None else html  # a paper page is rendered here
+        except DigestError as exc:
+            raise PluginError(str(exc)) from None
         # Only pages with math load the renderer (templates/overrides/main.html).
         page.meta["digest_math"] = 'class="arithmatex"' in html
         return html

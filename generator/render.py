@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import pickle
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -122,6 +124,7 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # an environment lives for one build: no stat of the template per page
     )
     env.filters.update(
         human_date=human_date, month_label=month_label, paragraphs=paragraphs, teaser=teaser, rich=rich,
@@ -208,8 +211,20 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
         url = site.url(kind, slug)
         feeds = feed_links(options, themes, titles) if themes else ()
         html = _render(env, template, url, site, title=title, feeds=feeds, **context)
-        pages[source_path(url)] = PlannedPage(url=url, title=title, html=html, feeds=feeds,
-                                              search_text=search_text)
+        pages[source_path(url)] = PlannedPage.rendered(url, title, html, feeds, search_text)
+
+    def add_paper(paper: Paper, themes: tuple[str, ...], **context: Any) -> None:
+        """A paper page, rendered when its HTML is first needed. Its template sees only
+        this context (no `site`), so the context's hash is a complete key: a page whose
+        key did not change is the same page, and an incremental build skips it."""
+        url = site.url("paper", paper.slug)
+        feeds = feed_links(options, themes, titles) if themes else ()
+        context.update(title=paper.title, feeds=feeds, paper=paper)
+        inputs = pickle.dumps(("paper.html", url, options, sorted(context.items())), protocol=5)
+        key = hashlib.blake2b(inputs, digest_size=20).hexdigest()
+        pages[source_path(url)] = PlannedPage(
+            url=url, title=paper.title, key=key, feeds=feeds, search_text=paper.abstract,
+            render=functools.partial(_render_alone, env, "paper.html", url, site, context))
 
     chart = bar_chart([(t.title, len(site.theme_papers[t.slug])) for t in site.themes], "Papers per theme")
     add("home", "", "home.html", options.site_name, chart=chart, search_text=options.intro,
@@ -229,8 +244,7 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
         related = [(site.digest.paper(r.slug), site.shared_themes(paper.slug, r.slug))
                    for r in analysis.related.get(paper.slug, ())]
         memberships = site.grouping.themes_of(paper.slug)
-        add("paper", paper.slug, "paper.html", paper.title, themes=tuple(m.theme for m in memberships),
-            search_text=paper.abstract, paper=paper,
+        add_paper(paper, tuple(m.theme for m in memberships),
             memberships=[(site.theme_by_slug[m.theme], m) for m in memberships],
             related=related, previous=previous, next=following,
             links=[(kind, LINK_LABELS[kind], url) for kind in LINK_KINDS for url in paper.links_of(kind)],
@@ -257,6 +271,14 @@ def _archive(newest: list[Paper]) -> list[tuple[str, list[tuple[dt.date, list[Pa
 
 
 def _render(env: jinja2.Environment, template: str, url: str, site: Site, **context: Any) -> str:
+    """A page that may use anything the site knows."""
+    return _render_alone(env, template, url, site, dict(
+        site=site, themes_of=site.grouping.themes_of, theme_by_slug=site.theme_by_slug,
+        theme_papers=site.theme_papers, **context))
+
+
+def _render_alone(env: jinja2.Environment, template: str, url: str, site: Site, context: dict[str, Any]) -> str:
+    """A page from this context, the options and link helpers only."""
     def href(kind: str, slug: str = "") -> str:
         return relative_href(url, site.url(kind, slug))
 
@@ -265,10 +287,7 @@ def _render(env: jinja2.Environment, template: str, url: str, site: Site, **cont
 
     helpers: dict[str, Callable[..., Any]] = {"href": href, "href_path": href_path}
     try:
-        return env.get_template(template).render(
-            site=site, options=site.options, page_url=url, themes_of=site.grouping.themes_of,
-            theme_by_slug=site.theme_by_slug, theme_papers=site.theme_papers, **helpers, **context,
-        )
+        return env.get_template(template).render(options=site.options, page_url=url, **helpers, **context)
     except jinja2.TemplateSyntaxError as exc:
         raise BuildError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}; "
                          "fix the template") from None

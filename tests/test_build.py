@@ -215,3 +215,33 @@ def test_a_warm_build_renders_only_changed_pages_and_equals_a_clean_build(
     monkeypatch.chdir(project)
     assert main(["build", "-q", "--clean"]) == 0
     assert tree(site) == warm
+
+
+def test_a_warm_build_renders_again_the_pages_that_show_an_edited_title(
+        make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Paper pages are rendered only when their inputs change (generator/render.py, add_paper):
+    # a title shown in other papers' related lists is one of their inputs.
+    papers = {
+        "graph-networks": paper_file("Graph Networks", "We study graph networks on molecules."),
+        "graph-pooling": paper_file("Graph Pooling", "We study pooling in graph networks on molecules."),
+        "speech-models": paper_file("Speech Models", "Streaming speech recognition (ASR) for audio."),
+    }
+    project = make_project(papers, THEMES)
+    assert digest_build(project, monkeypatch) == 0
+    site = project / "site"
+    shown_on = site / "papers" / "graph-networks" / "index.html"
+    unrelated = site / "papers" / "speech-models" / "index.html"
+    mtimes = shown_on.stat().st_mtime_ns, unrelated.stat().st_mtime_ns
+    assert "Graph Pooling" in BuiltSite(site).article("papers/graph-networks/").find(id="related").get_text()
+
+    source = project / "content" / "papers" / "graph-pooling.md"
+    source.write_text(source.read_text().replace("title: Graph Pooling", "title: Graph Readout"))
+    assert digest_build(project, monkeypatch) == 0
+    related = BuiltSite(site).article("papers/graph-networks/").find(id="related").get_text()
+    assert "Graph Readout" in related and "Graph Pooling" not in related
+    assert shown_on.stat().st_mtime_ns != mtimes[0]
+    assert unrelated.stat().st_mtime_ns == mtimes[1]
+    warm = tree(site)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert main(["build", "-q", "--clean"]) == 0
+    assert tree(site) == warm

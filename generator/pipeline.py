@@ -125,7 +125,8 @@ def author_slugs(papers: Sequence[Paper]) -> dict[str, str]:
     return slugs
 
 
-def plan_site(content_dir: Path, options: SiteOptions) -> SitePlan:
+def plan_site(content_dir: Path, options: SiteOptions, cache_dir: Path | None = None) -> SitePlan:
+    """The whole site. With a cache_dir, unchanged paper files are not read again."""
     # Imported here: they import this module's records.
     from .citation import plan_bibliographies
     from .data import plan_data
@@ -133,7 +134,8 @@ def plan_site(content_dir: Path, options: SiteOptions) -> SitePlan:
     from .render import render_pages
 
     warnings: list[Problem] = []
-    digest = load_digest(content_dir, warnings=warnings)
+    digest = load_digest(content_dir, warnings=warnings,
+                         cache_file=cache_dir / "papers.pickle" if cache_dir is not None else None)
     analysis = analyse(digest, options)
     pages = render_pages(analysis, options)
     files = plan_feeds(analysis, options) | plan_data(analysis, options) | plan_bibliographies(analysis, options)

@@ -72,6 +72,10 @@ class PageCache:
         """Where the record of the last build into `site` is kept."""
         return self.root / f"outputs-{hashlib.sha256(str(site).encode()).hexdigest()[:16]}.json"
 
+    def spare_for(self, site: Path) -> Path:
+        """Where the site before the current one is kept, as the next dirty build's base."""
+        return self.root / f"spare-{hashlib.sha256(str(site).encode()).hexdigest()[:16]}"
+
     def read_outputs(self, path: Path | None = None) -> dict[str, Any]:
         try:
             data = json.loads((path or self.outputs_file).read_text(encoding="utf-8"))
@@ -81,6 +85,8 @@ class PageCache:
 
     def write_outputs(self, planned: Iterable[str], others: Iterable[str]) -> None:
         """Output paths (site-relative) of the planned pages and files, and of the other pages."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        data = {"planned": sorted(planned), "other_pages": sorted(others)}
-        self.outputs_file.write_text(json.dumps(data, indent=0), encoding="utf-8")
+        self.write_record(self.outputs_file, {"planned": sorted(planned), "other_pages": sorted(others)})
+
+    def write_record(self, path: Path, data: dict[str, Any]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, indent=0), encoding="utf-8")

@@ -67,8 +67,9 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
     Whatever fails (content, templates, MkDocs, a kill midway), the previous
     site/ is left as it was: only a finished build is ever moved into place.
     When a previous build left site/ and its record in .cache/digest/, the build
-    starts from a copy of site/ and MkDocs renders only the pages that changed
-    (generator/cache.py); the result is the same, byte for byte, as a clean build.
+    starts from the site before it (kept in .cache/digest/, see _start_from) and
+    MkDocs renders only the pages that changed (generator/cache.py); the result is
+    the same, byte for byte, as a clean build.
     """
     from mkdocs import exceptions
     from mkdocs.commands.build import build as mkdocs_build
@@ -79,17 +80,17 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
     target.parent.mkdir(parents=True, exist_ok=True)
     # A build killed midway leaves its staging folder behind (site/ itself is untouched):
     # clear such leftovers first.
-    for leftover in target.parent.glob(f".{target.name}.building-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    for pattern in (f".{target.name}.building-*", f".{target.name}.old-*"):
+        for leftover in target.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     cache = PageCache(config_file.resolve().parent / CACHE_DIR)
-    record = cache.record_for(target)
+    record, spare = cache.record_for(target), cache.spare_for(target)
     previous = cache.read_outputs(record)
     incremental = not clean and target.is_dir() and bool(previous)
     try:
         config = load_mkdocs_config(config_file, site_dir=str(staging))
-        if incremental:
-            _start_from(target, staging, previous)
+        bases = _start_from(target, staging, spare, previous, cache) if incremental else []
         try:
             with _dirty_warning_silenced():
                 mkdocs_build(config, dirty=incremental)
@@ -97,11 +98,10 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
             raise BuildError(f"the build was aborted: {exc}; nothing was published") from None
         except exceptions.MkDocsException as exc:
             raise BuildError(f"{exc}\nthe build failed; {target} was left as it was") from None
-        now = cache.read_outputs()
-        if incremental:
-            _remove_stale(staging, previous, now)
+        _remove_stale(staging, bases, cache.read_outputs())
         record.unlink(missing_ok=True)  # until the swap is done, site/ is not what it records
-        _swap_into_place(staging, target)
+        old = _swap_into_place(staging, target)
+        _keep_as_spare(old, spare, previous, cache)
         shutil.copyfile(cache.outputs_file, record)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -112,22 +112,62 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
     return 0
 
 
-def _start_from(site: Path, staging: Path, previous: dict[str, Any]) -> None:
-    """Copy the previous site (with its modification times) as the base of a dirty build.
-    Pages that are not the digest's (a curator's own) lose their output, so that they
-    are built again: their search entries come from building them."""
-    shutil.copytree(site, staging, dirs_exist_ok=True)
-    for output in previous.get("other_pages", []):
-        (staging / output).unlink(missing_ok=True)
+def _start_from(site: Path, staging: Path, spare: Path, previous: dict[str, Any],
+                cache: PageCache) -> list[dict[str, Any]]:
+    """The base of a dirty build, and the records of the builds that wrote it.
+
+    The base is the site before the previous one, kept aside by the last build (no
+    copying: a rename), or else a copy of site/. MkDocs' dirty mode compares each
+    page's modification time with its output's, so a base two builds old is as good
+    as one build old: every page changed since then is newer than its output.
+    Pages that are not the digest's (a curator's own) lose their output, so that
+    they are built again: their search entries come from building them.
+    """
+    bases = [previous]
+    spare_record = cache.read_outputs(cache.record_for(spare))
+    cache.record_for(spare).unlink(missing_ok=True)  # from here on, the spare is consumed
+    try:
+        if not spare_record:
+            raise OSError("no record of the spare site")
+        staging.rmdir()
+        os.rename(spare, staging)
+        bases.append(spare_record)
+    except OSError:  # none kept, or on another file system
+        staging.mkdir(exist_ok=True)
+        shutil.rmtree(spare, ignore_errors=True)
+        shutil.copytree(site, staging, dirs_exist_ok=True)
+    for base in bases:
+        for output in base.get("other_pages", []):
+            (staging / output).unlink(missing_ok=True)
+    return bases
 
 
-def _remove_stale(staging: Path, previous: dict[str, Any], now: dict[str, Any]) -> None:
-    """A dirty build does not clean: remove what the previous plan wrote and this one did not."""
-    for output in set(previous.get("planned", [])) - set(now.get("planned", [])):
+def _keep_as_spare(old: Path | None, spare: Path, record: dict[str, Any], cache: PageCache) -> None:
+    """Keep the site just replaced, with the record of what wrote it, as the next
+    build's base (a rename; it costs the disk space of one more site), or delete it."""
+    if old is None:
+        return
+    shutil.rmtree(spare, ignore_errors=True)
+    try:
+        if not record:
+            raise OSError("no record of the replaced site")
+        spare.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(old, spare)
+        cache.write_record(cache.record_for(spare), record)
+    except OSError:
+        shutil.rmtree(old, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        old.parent.rmdir()  # the hidden folder the swap moved it into
+
+
+def _remove_stale(staging: Path, bases: list[dict[str, Any]], now: dict[str, Any]) -> None:
+    """A dirty build does not clean: remove what the base's builds planned and this one did not."""
+    planned = set(now.get("planned", []))
+    for output in sorted({o for base in bases for o in base.get("planned", [])} - planned):
         path = staging / output
         path.unlink(missing_ok=True)
         for folder in path.parents:  # and folders left empty, up to the site's root
-            if folder == staging or any(folder.iterdir()):
+            if folder == staging or not folder.is_dir() or any(folder.iterdir()):
                 break
             folder.rmdir()
 
@@ -150,15 +190,15 @@ def _dirty_warning_silenced() -> Iterator[None]:
         logger.removeFilter(dropper)
 
 
-def _swap_into_place(staging: Path, target: Path) -> None:
-    """Replace target by staging with two renames on one file system."""
+def _swap_into_place(staging: Path, target: Path) -> Path | None:
+    """Replace target by staging with two renames on one file system; return where
+    the replaced site now is (a hidden folder beside it), if there was one."""
     old = None
     if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        os.rename(target, old / target.name)
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent)) / target.name
+        os.rename(target, old)
     os.rename(staging, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    return old
 
 
 def serve(config_file: Path, *, dev_addr: str) -> int:

@@ -245,3 +245,31 @@ def test_a_warm_build_renders_again_the_pages_that_show_an_edited_title(
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     assert main(["build", "-q", "--clean"]) == 0
     assert tree(site) == warm
+
+
+def test_a_run_of_warm_builds_equals_clean_builds_at_every_step(
+        make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    # From the third build on, a warm build starts from the site before the previous
+    # one (kept in .cache/digest/), two builds out of date: it must still end up equal
+    # to a clean build.
+    project = make_project(PAPERS, THEMES)
+    (project / "content" / "about.md").write_text("# About\n\nFirst words.\n")
+    papers = project / "content" / "papers"
+    edits: list[Callable[[], None]] = [
+        lambda: None,
+        lambda: (papers / "graph-pooling.md").write_text(paper_file("Graph Pooling", "Pooling graph networks.")),
+        lambda: (papers / "graph-networks.md").write_text(
+            (papers / "graph-networks.md").read_text().replace("Graph Networks", "Graph Nets")),
+        lambda: (project / "content" / "about.md").write_text("# About\n\nOther words.\n"),
+        lambda: (papers / "graph-pooling.md").unlink(),
+        lambda: None,
+    ]
+    for step, edit in enumerate(edits):
+        edit()
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        assert digest_build(project, monkeypatch) == 0, step
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        assert main(["build", "-q", "--clean", "-d", str(project / "clean")]) == 0
+        assert tree(project / "site") == tree(project / "clean"), f"after edit {step}"
+        assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []
+    assert any((project / ".cache" / "digest").glob("spare-*")), "no site was kept for the next build"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -52,17 +53,41 @@ def fingerprint(config_file: Path, template_dirs: Iterable[Path], versions: Iter
 class PageCache:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._hashes: dict[str, str] | None = None  # src_uri -> the hash its file holds
 
     def page_file(self, src_uri: str, content_hash: str) -> Path:
-        """The file standing for a page: rewritten only when the hash changed."""
+        """The file standing for a page: rewritten only when the hash changed.
+        The hashes are also kept in one index file, so that an unchanged page costs
+        a lookup and a stat rather than reading its file (save_index writes it)."""
+        if self._hashes is None:
+            self._hashes = self._read_index()
         path = self.root / "pages" / src_uri
+        if self._hashes.get(src_uri) == content_hash and os.path.exists(path):
+            return path
         try:
             if path.read_text(encoding="utf-8") == content_hash:
+                self._hashes[src_uri] = content_hash
                 return path
         except OSError:
             path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content_hash, encoding="utf-8")
+        self._hashes[src_uri] = content_hash
         return path
+
+    @property
+    def _index_file(self) -> Path:
+        return self.root / "pages.json"
+
+    def _read_index(self) -> dict[str, str]:
+        """The index of the last build, which then no longer counts: a build that fails
+        after rewriting page files must leave no index that disagrees with them."""
+        data = self.read_outputs(self._index_file)
+        self._index_file.unlink(missing_ok=True)
+        return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+
+    def save_index(self) -> None:
+        if self._hashes is not None:
+            self.write_record(self._index_file, dict(sorted(self._hashes.items())))
 
     @property
     def outputs_file(self) -> Path:

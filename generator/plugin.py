@@ -128,11 +128,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
             log.warning(str(problem).replace(": warning: ", ": ", 1))
         self._set_build_date()
 
-        papers_dir = (content_dir / PAPERS_DIR).resolve()
-        themes_file = (content_dir / THEMES_FILE).resolve()
         for file in list(files):
-            source = Path(file.abs_src_path).resolve() if file.abs_src_path else None
-            if source is not None and (source.parent == papers_dir or source == themes_file):
+            # src_uri is relative to the content folder (docs_dir), with forward slashes.
+            if file.src_uri.rpartition("/")[0] == PAPERS_DIR or file.src_uri == THEMES_FILE:
                 files.remove(file)  # content, not pages: the plan has their pages
             elif file.src_uri in self.plan.pages:
                 log.warning(f"digest: {file.src_uri} in the content folder is replaced by the "
@@ -225,6 +223,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, config: Any) -> None:
         self._restore_build_date()  # the sitemap, the only page that needs it, is written
         self.cache.write_outputs(*self._outputs)
+        self.cache.save_index()
         index = Path(config.site_dir) / "search" / "search_index.json"
         if not index.is_file():  # no search plugin
             return

@@ -24,7 +24,7 @@ from .charts import bar_chart
 from .citation import absolute, bibtex
 from .errors import BuildError
 from .model import LINK_KINDS, Paper, Theme
-from .pipeline import Analysis, PlannedPage, SiteOptions, feed_links, source_path
+from .pipeline import Analysis, FeedLink, PlannedPage, SiteOptions, feed_links, source_path
 
 LINK_LABELS = {"arxiv": "arXiv", "pdf": "PDF", "code": "Code", "project": "Project page", "data": "Data"}
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -205,6 +205,7 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
     site = Site(analysis, options)
     pages: dict[str, PlannedPage] = {}
     titles = {t.slug: t.title for t in site.themes}
+    keys = _PageKeys()
 
     def add(kind: str, slug: str, template: str, title: str, themes: tuple[str, ...] = (),
             search_text: str = "", **context: Any) -> None:
@@ -213,15 +214,18 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
         html = _render(env, template, url, site, title=title, feeds=feeds, **context)
         pages[source_path(url)] = PlannedPage.rendered(url, title, html, feeds, search_text)
 
+    @functools.lru_cache(maxsize=None)
+    def theme_feeds(themes: tuple[str, ...]) -> tuple[FeedLink, ...]:
+        return feed_links(options, themes, titles) if themes else ()
+
     def add_paper(paper: Paper, themes: tuple[str, ...], **context: Any) -> None:
         """A paper page, rendered when its HTML is first needed. Its template sees only
         this context (no `site`), so the context's hash is a complete key: a page whose
         key did not change is the same page, and an incremental build skips it."""
         url = site.url("paper", paper.slug)
-        feeds = feed_links(options, themes, titles) if themes else ()
+        feeds = theme_feeds(themes)
         context.update(title=paper.title, feeds=feeds, paper=paper)
-        inputs = pickle.dumps(("paper.html", url, options, sorted(context.items())), protocol=5)
-        key = hashlib.blake2b(inputs, digest_size=20).hexdigest()
+        key = keys.key(("paper.html", url, options, sorted(context.items())))
         pages[source_path(url)] = PlannedPage(
             url=url, title=paper.title, key=key, feeds=feeds, search_text=paper.abstract,
             render=functools.partial(_render_alone, env, "paper.html", url, site, context))
@@ -252,6 +256,29 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
             bibtex=bibtex(paper, analysis.citation_keys[paper.slug],
                           absolute(options, options.paper_url.format(slug=paper.slug))))
     return pages
+
+
+class _PageKeys:
+    """Hashes of page contexts. A paper or theme is on many pages (related lists,
+    neighbours, chips): each is pickled and hashed once, and stands in a page's
+    context by its hash."""
+
+    def __init__(self) -> None:
+        self._hashes: dict[int, tuple[object, bytes]] = {}  # id -> (the object, kept alive; its hash)
+
+    def key(self, context: object) -> str:
+        return hashlib.blake2b(pickle.dumps(self._stand_in(context), protocol=5), digest_size=20).hexdigest()
+
+    def _stand_in(self, value: Any) -> Any:
+        if isinstance(value, (Paper, Theme)):
+            known = self._hashes.get(id(value))
+            if known is None:
+                digest = hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=20).digest()
+                known = self._hashes[id(value)] = (value, digest)
+            return (type(value).__name__, known[1])
+        if isinstance(value, (list, tuple)):
+            return tuple(self._stand_in(v) for v in value)
+        return value
 
 
 def _by_month(newest: list[Paper]) -> list[tuple[str, list[Paper]]]:

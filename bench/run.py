@@ -23,6 +23,7 @@ import filecmp
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -224,6 +225,52 @@ def daily_case(size: int, added: int = 50) -> dict[str, object]:
     return {"papers": size, "added": added, "cold_s": cold, "warm_s": warm, "identical": identical}
 
 
+def serve_case(size: int) -> dict[str, object]:
+    """`digest serve` on a digest of `size` papers: seconds from saving one paper's file
+    (a new title) until the server returns its page with that title."""
+    import socket
+    import urllib.request
+
+    source = make_digest(size)
+    project = OUT / f"serve-{size}"
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)
+    shutil.copytree(source / "content", project / "content")
+    shutil.copy(source / "mkdocs.yml", project / "mkdocs.yml")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # A paper from the middle whose title is written unquoted, so a prefix keeps the YAML valid.
+    paper = next(p for p in sorted((project / "content" / "papers").glob("*.md"))[size // 2:]
+                 if re.search(r"^title: [^'\"]", p.read_text(encoding="utf-8"), re.M))
+    url = f"http://127.0.0.1:{port}/papers/{paper.stem}/"
+
+    def wait_for(text: str, timeout: float) -> float:
+        start = time.perf_counter()
+        while time.perf_counter() - start < timeout:
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    if text in response.read().decode("utf-8"):
+                        return time.perf_counter() - start
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise SystemExit(f"{url} did not show {text!r} within {timeout} s")
+
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+                               cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        first = wait_for("<h1", 600)
+        time.sleep(2)  # let the server settle after its first build
+        text = paper.read_text(encoding="utf-8")
+        paper.write_text(text.replace("\ntitle: ", "\ntitle: Edited Title ", 1), encoding="utf-8")
+        update = wait_for("Edited Title", 300)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return {"papers": size, "first_build_s": first, "update_s": update}
+
+
 def _same_tree(comparison: Any) -> bool:
     if comparison.left_only or comparison.right_only or comparison.funny_files:
         return False
@@ -265,6 +312,8 @@ def main() -> None:
     parser.add_argument("--core", type=int, default=100_000, help="core-only size (0 to skip)")
     parser.add_argument("--daily", type=int, default=10_000,
                         help="size of the daily case: add 50 papers to a built digest (0 to skip)")
+    parser.add_argument("--serve", type=int, default=10_000,
+                        help="size of the preview case: edit one paper under `digest serve` (0 to skip)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -279,12 +328,20 @@ def main() -> None:
     if args.daily:
         print(f"{args.daily} papers, daily case ...", file=sys.stderr)
         daily = daily_case(args.daily)
+    serve = None
+    if args.serve:
+        print(f"{args.serve} papers, digest serve ...", file=sys.stderr)
+        serve = serve_case(args.serve)
     print_table(rows, core_only)
     if daily:
         print(f"\ndaily case: {daily['added']} papers added to a built digest of {daily['papers']:,}: "
               f"warm `digest build` {daily['warm_s']:.1f} s (cold {daily['cold_s']:.1f} s); "
               f"site identical to a clean build: {'yes' if daily['identical'] else 'NO'}")
-    (OUT / "results.json").write_text(json.dumps({"rows": rows, "core_only": core_only, "daily": daily},
+    if serve:
+        print(f"\npreview: under `digest serve` with {serve['papers']:,} papers, a saved paper's page was "
+              f"served updated {serve['update_s']:.1f} s later (first build {serve['first_build_s']:.1f} s)")
+    (OUT / "results.json").write_text(json.dumps({"rows": rows, "core_only": core_only, "daily": daily,
+                                                  "serve": serve},
                                                  indent=1))
     print(f"\nwritten {OUT / 'results.json'}", file=sys.stderr)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import io
 import pickle
 import re
 from collections import Counter, defaultdict
@@ -260,25 +261,27 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
 
 class _PageKeys:
     """Hashes of page contexts. A paper or theme is on many pages (related lists,
-    neighbours, chips): each is pickled and hashed once, and stands in a page's
-    context by its hash."""
+    neighbours, chips): each is pickled and hashed once, and stands in the pickle of
+    a page's context by its hash (a reducer in the pickler's dispatch table, so that
+    only papers and themes call back into Python)."""
 
     def __init__(self) -> None:
-        self._hashes: dict[int, tuple[object, bytes]] = {}  # id -> (the object, kept alive; its hash)
+        self._hashes: dict[int, tuple[object, str]] = {}  # id -> (the object, kept alive; its hash)
+        self._table = {Paper: self._reduce, Theme: self._reduce}
 
     def key(self, context: object) -> str:
-        return hashlib.blake2b(pickle.dumps(self._stand_in(context), protocol=5), digest_size=20).hexdigest()
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=5)
+        pickler.dispatch_table = self._table
+        pickler.dump(context)
+        return hashlib.blake2b(buffer.getbuffer(), digest_size=20).hexdigest()
 
-    def _stand_in(self, value: Any) -> Any:
-        if isinstance(value, (Paper, Theme)):
-            known = self._hashes.get(id(value))
-            if known is None:
-                digest = hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=20).digest()
-                known = self._hashes[id(value)] = (value, digest)
-            return (type(value).__name__, known[1])
-        if isinstance(value, (list, tuple)):
-            return tuple(self._stand_in(v) for v in value)
-        return value
+    def _reduce(self, obj: Paper | Theme) -> tuple[type[str], tuple[str]]:
+        known = self._hashes.get(id(obj))
+        if known is None:
+            digest = hashlib.blake2b(pickle.dumps(obj, protocol=5), digest_size=20).hexdigest()
+            known = self._hashes[id(obj)] = (obj, f"{type(obj).__name__} {digest}")
+        return str, (known[1],)
 
 
 def _by_month(newest: list[Paper]) -> list[tuple[str, list[Paper]]]:

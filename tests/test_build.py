@@ -250,8 +250,8 @@ def test_a_warm_build_renders_again_the_pages_that_show_an_edited_title(
 def test_a_run_of_warm_builds_equals_clean_builds_at_every_step(
         make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     # From the third build on, a warm build starts from the site before the previous
-    # one (kept in .cache/digest/), two builds out of date: it must still end up equal
-    # to a clean build.
+    # one (kept in .cache/digest/), brought up to date with site/ by copying what
+    # differs: it must still end up equal to a clean build.
     project = make_project(PAPERS, THEMES)
     (project / "content" / "about.md").write_text("# About\n\nFirst words.\n")
     papers = project / "content" / "papers"

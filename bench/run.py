@@ -28,6 +28,7 @@ import filecmp
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -123,7 +124,10 @@ options = SiteOptions(site_url="https://bench.example.org/")
 times = {}
 t = time.perf_counter(); digest = load_digest(content); times["load+validate"] = time.perf_counter() - t
 t = time.perf_counter(); analysis = analyse(digest, options); times["group+relate"] = time.perf_counter() - t
-t = time.perf_counter(); pages = render_pages(analysis, options); times["render"] = time.perf_counter() - t
+t = time.perf_counter()
+pages = render_pages(analysis, options)
+rendered = sum(len(page.html) for page in pages.values())  # paper pages render lazily: render them all
+times["render"] = time.perf_counter() - t
 t = time.perf_counter()
 files = plan_feeds(analysis, options) | plan_data(analysis, options) | plan_bibliographies(analysis, options)
 times["feeds+data"] = time.perf_counter() - t
@@ -231,14 +235,26 @@ def _body_size(response: Any) -> int:
         return 0
 
 
+def warm_disk(folder: Path) -> None:
+    """Read every file once, so that no measurement pays for a cold disk (it varies from run to run)."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            path.read_bytes()
+
+
 def bench_size(size: int) -> dict[str, object]:
     project = make_digest(size)
+    # A cold build: no site and no cache from an earlier run.
+    shutil.rmtree(project / "site", ignore_errors=True)
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    warm_disk(project / "content")
     row: dict[str, object] = {"papers": size, "core": core_stages(project / "content")}
     wall, peak = run_measured([sys.executable, "-m", "generator.cli", "build", "-q"], project)
     row["digest_build_s"], row["digest_build_peak_mb"] = wall, peak
     row["digest_site"] = site_sizes(project / "site")
     row["digest_search"] = search_cost(project / "site")
     floor = make_floor(project)
+    warm_disk(floor / "docs")
     wall, peak = run_measured([sys.executable, "-m", "mkdocs", "build", "-q"], floor)
     row["floor_s"], row["floor_peak_mb"] = wall, peak
     row["floor_site"] = site_sizes(floor / "site")
@@ -247,8 +263,9 @@ def bench_size(size: int) -> dict[str, object]:
 
 
 def daily_case(size: int, added: int = 50) -> dict[str, object]:
-    """The day's work: a built digest of `size` papers gets `added` new ones; time the
-    warm `digest build`, and compare its site with a clean build of the same content."""
+    """The day's work: a digest of `size` papers, built (twice, as in daily use: a build
+    keeps the site it replaces as the next build's starting point), gets `added` new
+    ones; time the warm `digest build`, and compare its site with a clean build."""
     import datetime as dt
     from dataclasses import replace
 
@@ -263,6 +280,7 @@ def daily_case(size: int, added: int = 50) -> dict[str, object]:
     shutil.copy(source / "mkdocs.yml", project / "mkdocs.yml")
     build = [sys.executable, "-m", "generator.cli", "build", "-q"]
     cold, _ = run_measured(build, project)
+    run_measured(build, project)  # yesterday's build too: a digest in daily use has been built before
     sample = load_digest(ROOT / "content").papers
     new = synthetic_papers(sample, added, seed=size + 1, last_day=dt.date(2026, 11, 27), days=1)
     write_papers(project / "content", [replace(p, id=f"new-{p.id}", slug=f"new-{p.slug}") for p in new])
@@ -271,6 +289,52 @@ def daily_case(size: int, added: int = 50) -> dict[str, object]:
     comparison = filecmp.dircmp(project / "site", project / "clean-site")
     identical = _same_tree(comparison)
     return {"papers": size, "added": added, "cold_s": cold, "warm_s": warm, "identical": identical}
+
+
+def serve_case(size: int) -> dict[str, object]:
+    """`digest serve` on a digest of `size` papers: seconds from saving one paper's file
+    (a new title) until the server returns its page with that title."""
+    import socket
+    import urllib.request
+
+    source = make_digest(size)
+    project = OUT / f"serve-{size}"
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)
+    shutil.copytree(source / "content", project / "content")
+    shutil.copy(source / "mkdocs.yml", project / "mkdocs.yml")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # A paper from the middle whose title is written unquoted, so a prefix keeps the YAML valid.
+    paper = next(p for p in sorted((project / "content" / "papers").glob("*.md"))[size // 2:]
+                 if re.search(r"^title: [^'\"]", p.read_text(encoding="utf-8"), re.M))
+    url = f"http://127.0.0.1:{port}/papers/{paper.stem}/"
+
+    def wait_for(text: str, timeout: float) -> float:
+        start = time.perf_counter()
+        while time.perf_counter() - start < timeout:
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    if text in response.read().decode("utf-8"):
+                        return time.perf_counter() - start
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise SystemExit(f"{url} did not show {text!r} within {timeout} s")
+
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+                               cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        first = wait_for("<h1", 600)
+        time.sleep(2)  # let the server settle after its first build
+        text = paper.read_text(encoding="utf-8")
+        paper.write_text(text.replace("\ntitle: ", "\ntitle: Edited Title ", 1), encoding="utf-8")
+        update = wait_for("Edited Title", 300)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return {"papers": size, "first_build_s": first, "update_s": update}
 
 
 def _same_tree(comparison: Any) -> bool:
@@ -318,6 +382,8 @@ def main() -> None:
     parser.add_argument("--core", type=int, default=100_000, help="core-only size (0 to skip)")
     parser.add_argument("--daily", type=int, default=10_000,
                         help="size of the daily case: add 50 papers to a built digest (0 to skip)")
+    parser.add_argument("--serve", type=int, default=10_000,
+                        help="size of the preview case: edit one paper under `digest serve` (0 to skip)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -327,17 +393,27 @@ def main() -> None:
     core_only = None
     if args.core:
         print(f"{args.core} papers, core only ...", file=sys.stderr)
-        core_only = {"papers": args.core, "core": core_stages(make_digest(args.core) / "content", search=False)}
+        content = make_digest(args.core) / "content"
+        warm_disk(content)
+        core_only = {"papers": args.core, "core": core_stages(content, search=False)}
     daily = None
     if args.daily:
         print(f"{args.daily} papers, daily case ...", file=sys.stderr)
         daily = daily_case(args.daily)
+    serve = None
+    if args.serve:
+        print(f"{args.serve} papers, digest serve ...", file=sys.stderr)
+        serve = serve_case(args.serve)
     print_table(rows, core_only)
     if daily:
         print(f"\ndaily case: {daily['added']} papers added to a built digest of {daily['papers']:,}: "
               f"warm `digest build` {daily['warm_s']:.1f} s (cold {daily['cold_s']:.1f} s); "
               f"site identical to a clean build: {'yes' if daily['identical'] else 'NO'}")
-    (OUT / "results.json").write_text(json.dumps({"rows": rows, "core_only": core_only, "daily": daily},
+    if serve:
+        print(f"\npreview: under `digest serve` with {serve['papers']:,} papers, a saved paper's page was "
+              f"served updated {serve['update_s']:.1f} s later (first build {serve['first_build_s']:.1f} s)")
+    (OUT / "results.json").write_text(json.dumps({"rows": rows, "core_only": core_only, "daily": daily,
+                                                  "serve": serve},
                                                  indent=1))
     print(f"\nwritten {OUT / 'results.json'}", file=sys.stderr)
 

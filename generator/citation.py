@@ -7,6 +7,7 @@ is kept as math when the dollars pair up.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -27,7 +28,9 @@ _STOP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "toward
 
 
 def escape_bibtex(text: str) -> str:
-    text = "".join(ch for ch in " ".join(text.split()) if ch.isprintable())
+    text = " ".join(text.split())
+    if not text.isprintable():  # rare: test the whole string in C before each character
+        text = "".join(ch for ch in text if ch.isprintable())
     out = []
     position = 0
     for math in _MATH.finditer(text):
@@ -77,6 +80,7 @@ def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
     return keys
 
 
+@functools.lru_cache(maxsize=1 << 17)  # a paper's entry is on its page and in its themes' .bib files
 def bibtex(paper: Paper, key: str, url: str = "") -> str:
     fields: list[tuple[str, str]] = [("title", "{" + escape_bibtex(paper.title) + "}")]
     if paper.authors:

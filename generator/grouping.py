@@ -16,7 +16,7 @@ from scipy import sparse
 
 from .clustering import auto_themes
 from .model import Digest, Grouping, Membership, Paper, Theme
-from .phrases import PhraseMatcher, phrase_pattern, phrase_words
+from .phrases import PhraseMatcher, phrase_matcher, phrase_pattern, phrase_words
 
 __all__ = ["PhraseMatcher", "phrase_pattern", "phrase_words", "group", "group_curated", "make_grouping"]
 
@@ -35,7 +35,7 @@ def compile_rules(themes: Iterable[Theme]) -> tuple[PhraseMatcher, dict[str, lis
         for phrase in theme.match:
             by_theme[theme.slug].append((len(phrases), phrase))
             phrases.append(phrase)
-    return PhraseMatcher(phrases), by_theme
+    return phrase_matcher(tuple(phrases)), by_theme
 
 
 def score_theme(rules: list[tuple[int, str]], in_title: set[int],

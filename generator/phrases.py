@@ -8,6 +8,7 @@ Free of heavy imports, so that reading content can use it cheaply.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -51,9 +52,18 @@ class PhraseMatcher:
             for key in keys:
                 self._by_first.setdefault(key, []).append((number, frozenset(words[1:-1]), words[-1]))
         self._first_words = frozenset(self._by_first)
+        # Checking content and grouping ask about the same texts, and `digest serve`
+        # asks again on every save: each text is searched once.
+        self._found: dict[str, frozenset[int]] = {}
 
-    def find(self, text: str) -> set[int]:
+    def find(self, text: str) -> frozenset[int]:
         """Numbers of the phrases found in text."""
+        found = self._found.get(text)
+        if found is None:
+            found = self._found[text] = self._find(text)
+        return found
+
+    def _find(self, text: str) -> frozenset[int]:
         lower = text.lower()
         words = set(_WORD.findall(lower))
         found = set()
@@ -63,7 +73,7 @@ class PhraseMatcher:
                         and (last in words or last + "s" in words or last + "es" in words)
                         and self._search(self._patterns[number], lower)):
                     found.add(number)
-        return found
+        return frozenset(found)
 
     @staticmethod
     def _search(pattern: re.Pattern[str], text: str) -> bool:
@@ -75,3 +85,9 @@ class PhraseMatcher:
                 return True
             position = start + 1
         return False
+
+
+@functools.lru_cache(maxsize=8)
+def phrase_matcher(phrases: tuple[str, ...]) -> PhraseMatcher:
+    """The matcher for these phrases, shared by everything that asks about them."""
+    return PhraseMatcher(phrases)

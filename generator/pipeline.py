@@ -10,7 +10,9 @@ decides how it reaches the disk.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,13 +64,26 @@ class FeedLink:
     path: str  # site-relative, like "themes/x/feed.xml"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PlannedPage:
     url: str  # site-relative, like "papers/some-slug/"
     title: str  # plain text; escaped where it is used
-    html: str  # the page body, already rendered
+    render: Callable[[], str]  # the page body as HTML: called once, when `html` is first read
+    key: str  # a hash of everything the body depends on, besides the templates and tool versions
     feeds: tuple[FeedLink, ...] = ()  # its themes' feeds, announced in the head beside the digest's
     search_text: str = ""  # plain text the search index holds for it, beside its title
+
+    @functools.cached_property
+    def html(self) -> str:
+        # Lazy: an incremental build renders only the pages whose key changed.
+        return self.render()
+
+    @classmethod
+    def rendered(cls, url: str, title: str, html: str, feeds: tuple[FeedLink, ...] = (),
+                 search_text: str = "") -> PlannedPage:
+        """A page whose body is already rendered: its key is the body's hash."""
+        key = hashlib.blake2b(html.encode("utf-8"), digest_size=20).hexdigest()
+        return cls(url=url, title=title, render=lambda: html, key=key, feeds=feeds, search_text=search_text)
 
 
 @dataclass(frozen=True)
@@ -110,7 +125,8 @@ def author_slugs(papers: Sequence[Paper]) -> dict[str, str]:
     return slugs
 
 
-def plan_site(content_dir: Path, options: SiteOptions) -> SitePlan:
+def plan_site(content_dir: Path, options: SiteOptions, cache_dir: Path | None = None) -> SitePlan:
+    """The whole site. With a cache_dir, unchanged paper files are not read again."""
     # Imported here: they import this module's records.
     from .citation import plan_bibliographies
     from .data import plan_data
@@ -118,7 +134,8 @@ def plan_site(content_dir: Path, options: SiteOptions) -> SitePlan:
     from .render import render_pages
 
     warnings: list[Problem] = []
-    digest = load_digest(content_dir, warnings=warnings)
+    digest = load_digest(content_dir, warnings=warnings,
+                         cache_file=cache_dir / "papers.pickle" if cache_dir is not None else None)
     analysis = analyse(digest, options)
     pages = render_pages(analysis, options)
     files = plan_feeds(analysis, options) | plan_data(analysis, options) | plan_bibliographies(analysis, options)

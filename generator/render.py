@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import io
+import pickle
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -22,7 +25,7 @@ from .charts import bar_chart
 from .citation import absolute, bibtex
 from .errors import BuildError
 from .model import LINK_KINDS, Paper, Theme
-from .pipeline import Analysis, PlannedPage, SiteOptions, feed_links, source_path
+from .pipeline import Analysis, FeedLink, PlannedPage, SiteOptions, feed_links, source_path
 
 LINK_LABELS = {"arxiv": "arXiv", "pdf": "PDF", "code": "Code", "project": "Project page", "data": "Data"}
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -122,6 +125,7 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # an environment lives for one build: no stat of the template per page
     )
     env.filters.update(
         human_date=human_date, month_label=month_label, paragraphs=paragraphs, teaser=teaser, rich=rich,
@@ -202,14 +206,30 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
     site = Site(analysis, options)
     pages: dict[str, PlannedPage] = {}
     titles = {t.slug: t.title for t in site.themes}
+    keys = _PageKeys()
 
     def add(kind: str, slug: str, template: str, title: str, themes: tuple[str, ...] = (),
             search_text: str = "", **context: Any) -> None:
         url = site.url(kind, slug)
         feeds = feed_links(options, themes, titles) if themes else ()
         html = _render(env, template, url, site, title=title, feeds=feeds, **context)
-        pages[source_path(url)] = PlannedPage(url=url, title=title, html=html, feeds=feeds,
-                                              search_text=search_text)
+        pages[source_path(url)] = PlannedPage.rendered(url, title, html, feeds, search_text)
+
+    @functools.lru_cache(maxsize=None)
+    def theme_feeds(themes: tuple[str, ...]) -> tuple[FeedLink, ...]:
+        return feed_links(options, themes, titles) if themes else ()
+
+    def add_paper(paper: Paper, themes: tuple[str, ...], **context: Any) -> None:
+        """A paper page, rendered when its HTML is first needed. Its template sees only
+        this context (no `site`), so the context's hash is a complete key: a page whose
+        key did not change is the same page, and an incremental build skips it."""
+        url = site.url("paper", paper.slug)
+        feeds = theme_feeds(themes)
+        context.update(title=paper.title, feeds=feeds, paper=paper)
+        key = keys.key(("paper.html", url, options, sorted(context.items())))
+        pages[source_path(url)] = PlannedPage(
+            url=url, title=paper.title, key=key, feeds=feeds, search_text=paper.abstract,
+            render=functools.partial(_render_alone, env, "paper.html", url, site, context))
 
     chart = bar_chart([(t.title, len(site.theme_papers[t.slug])) for t in site.themes], "Papers per theme")
     add("home", "", "home.html", options.site_name, chart=chart, search_text=options.intro,
@@ -229,8 +249,7 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
         related = [(site.digest.paper(r.slug), site.shared_themes(paper.slug, r.slug))
                    for r in analysis.related.get(paper.slug, ())]
         memberships = site.grouping.themes_of(paper.slug)
-        add("paper", paper.slug, "paper.html", paper.title, themes=tuple(m.theme for m in memberships),
-            search_text=paper.abstract, paper=paper,
+        add_paper(paper, tuple(m.theme for m in memberships),
             memberships=[(site.theme_by_slug[m.theme], m) for m in memberships],
             related=related, previous=previous, next=following,
             links=[(kind, LINK_LABELS[kind], url) for kind in LINK_KINDS for url in paper.links_of(kind)],
@@ -238,6 +257,31 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
             bibtex=bibtex(paper, analysis.citation_keys[paper.slug],
                           absolute(options, options.paper_url.format(slug=paper.slug))))
     return pages
+
+
+class _PageKeys:
+    """Hashes of page contexts. A paper or theme is on many pages (related lists,
+    neighbours, chips): each is pickled and hashed once, and stands in the pickle of
+    a page's context by its hash (a reducer in the pickler's dispatch table, so that
+    only papers and themes call back into Python)."""
+
+    def __init__(self) -> None:
+        self._hashes: dict[int, tuple[object, str]] = {}  # id -> (the object, kept alive; its hash)
+        self._table = {Paper: self._reduce, Theme: self._reduce}
+
+    def key(self, context: object) -> str:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=5)
+        pickler.dispatch_table = self._table
+        pickler.dump(context)
+        return hashlib.blake2b(buffer.getbuffer(), digest_size=20).hexdigest()
+
+    def _reduce(self, obj: Paper | Theme) -> tuple[type[str], tuple[str]]:
+        known = self._hashes.get(id(obj))
+        if known is None:
+            digest = hashlib.blake2b(pickle.dumps(obj, protocol=5), digest_size=20).hexdigest()
+            known = self._hashes[id(obj)] = (obj, f"{type(obj).__name__} {digest}")
+        return str, (known[1],)
 
 
 def _by_month(newest: list[Paper]) -> list[tuple[str, list[Paper]]]:
@@ -257,6 +301,14 @@ def _archive(newest: list[Paper]) -> list[tuple[str, list[tuple[dt.date, list[Pa
 
 
 def _render(env: jinja2.Environment, template: str, url: str, site: Site, **context: Any) -> str:
+    """A page that may use anything the site knows."""
+    return _render_alone(env, template, url, site, dict(
+        site=site, themes_of=site.grouping.themes_of, theme_by_slug=site.theme_by_slug,
+        theme_papers=site.theme_papers, **context))
+
+
+def _render_alone(env: jinja2.Environment, template: str, url: str, site: Site, context: dict[str, Any]) -> str:
+    """A page from this context, the options and link helpers only."""
     def href(kind: str, slug: str = "") -> str:
         return relative_href(url, site.url(kind, slug))
 
@@ -265,10 +317,7 @@ def _render(env: jinja2.Environment, template: str, url: str, site: Site, **cont
 
     helpers: dict[str, Callable[..., Any]] = {"href": href, "href_path": href_path}
     try:
-        return env.get_template(template).render(
-            site=site, options=site.options, page_url=url, themes_of=site.grouping.themes_of,
-            theme_by_slug=site.theme_by_slug, theme_papers=site.theme_papers, **helpers, **context,
-        )
+        return env.get_template(template).render(options=site.options, page_url=url, **helpers, **context)
     except jinja2.TemplateSyntaxError as exc:
         raise BuildError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}; "
                          "fix the template") from None

@@ -230,3 +230,61 @@ def test_materials_search_plugin_beside_the_digest_fails_a_strict_build(
     assert digest_build(project, monkeypatch) == 1
     assert ("digest: remove `search` from `plugins` in mkdocs.yml: the digest writes its own search index "
             "(Pagefind), and Material's would index every page a second time") in capsys.readouterr().err
+
+
+def test_a_warm_build_renders_again_the_pages_that_show_an_edited_title(
+        make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Paper pages are rendered only when their inputs change (generator/render.py, add_paper):
+    # a title shown in other papers' related lists is one of their inputs.
+    papers = {
+        "graph-networks": paper_file("Graph Networks", "We study graph networks on molecules."),
+        "graph-pooling": paper_file("Graph Pooling", "We study pooling in graph networks on molecules."),
+        "speech-models": paper_file("Speech Models", "Streaming speech recognition (ASR) for audio."),
+    }
+    project = make_project(papers, THEMES)
+    assert digest_build(project, monkeypatch) == 0
+    site = project / "site"
+    shown_on = site / "papers" / "graph-networks" / "index.html"
+    unrelated = site / "papers" / "speech-models" / "index.html"
+    mtimes = shown_on.stat().st_mtime_ns, unrelated.stat().st_mtime_ns
+    assert "Graph Pooling" in BuiltSite(site).article("papers/graph-networks/").find(id="related").get_text()
+
+    source = project / "content" / "papers" / "graph-pooling.md"
+    source.write_text(source.read_text().replace("title: Graph Pooling", "title: Graph Readout"))
+    assert digest_build(project, monkeypatch) == 0
+    related = BuiltSite(site).article("papers/graph-networks/").find(id="related").get_text()
+    assert "Graph Readout" in related and "Graph Pooling" not in related
+    assert shown_on.stat().st_mtime_ns != mtimes[0]
+    assert unrelated.stat().st_mtime_ns == mtimes[1]
+    warm = tree(site)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert main(["build", "-q", "--clean"]) == 0
+    assert tree(site) == warm
+
+
+def test_a_run_of_warm_builds_equals_clean_builds_at_every_step(
+        make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    # From the third build on, a warm build starts from the site before the previous
+    # one (kept in .cache/digest/), brought up to date with site/ by copying what
+    # differs: it must still end up equal to a clean build.
+    project = make_project(PAPERS, THEMES)
+    (project / "content" / "about.md").write_text("# About\n\nFirst words.\n")
+    papers = project / "content" / "papers"
+    edits: list[Callable[[], None]] = [
+        lambda: None,
+        lambda: (papers / "graph-pooling.md").write_text(paper_file("Graph Pooling", "Pooling graph networks.")),
+        lambda: (papers / "graph-networks.md").write_text(
+            (papers / "graph-networks.md").read_text().replace("Graph Networks", "Graph Nets")),
+        lambda: (project / "content" / "about.md").write_text("# About\n\nOther words.\n"),
+        lambda: (papers / "graph-pooling.md").unlink(),
+        lambda: None,
+    ]
+    for step, edit in enumerate(edits):
+        edit()
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        assert digest_build(project, monkeypatch) == 0, step
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        assert main(["build", "-q", "--clean", "-d", str(project / "clean")]) == 0
+        assert tree(project / "site") == tree(project / "clean"), f"after edit {step}"
+        assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []
+    assert any((project / ".cache" / "digest").glob("spare-*")), "no site was kept for the next build"

@@ -1,0 +1,69 @@
+"""The read cache: papers whose files did not change are not read again, and nothing else changes."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from generator.content import check_content, load_digest
+from tests.conftest import paper_file
+
+
+def write(content: Path, slug: str, text: str, age: float = 60.0) -> Path:
+    """A paper file last modified `age` seconds ago (the cache keeps only files older than 2 s)."""
+    path = content / "papers" / f"{slug}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    moment = time.time() - age
+    os.utime(path, (moment, moment))
+    return path
+
+
+def test_cached_reads_equal_fresh_reads_and_follow_edits(tmp_path: Path) -> None:
+    content, cache = tmp_path / "content", tmp_path / "cache" / "papers.pickle"
+    write(content, "graph-networks", paper_file("Graph Networks", "We study graph networks."))
+    edited = write(content, "speech-models", paper_file("Speech Models", "Streaming speech."))
+    first = load_digest(content, cache_file=cache)
+    assert cache.is_file()
+    assert load_digest(content, cache_file=cache) == first == load_digest(content)
+
+    write(content, "speech-models", paper_file("Speech Models, Revised", "Streaming speech."))
+    write(content, "brand-new", paper_file("Brand New", "A new paper."), age=0)
+    (content / "papers" / "graph-networks.md").unlink()
+    again = load_digest(content, cache_file=cache)
+    assert again == load_digest(content)
+    assert [p.title for p in again.papers] == ["Brand New", "Speech Models, Revised"]
+    assert edited.is_file()
+
+
+def test_a_file_with_a_problem_is_reported_on_every_read(tmp_path: Path) -> None:
+    content, cache = tmp_path / "content", tmp_path / "papers.pickle"
+    write(content, "odd", paper_file("Odd", "Text.", tittle="typo"))
+    for _ in range(2):
+        _, problems = check_content(content, cache_file=cache)
+        assert [p.message.split(";")[0] for p in problems] == ["unknown key 'tittle' is ignored"]
+
+
+def test_a_cache_from_other_code_or_a_broken_one_is_ignored(tmp_path: Path) -> None:
+    content, cache = tmp_path / "content", tmp_path / "papers.pickle"
+    write(content, "graph-networks", paper_file("Graph Networks", "We study graph networks."))
+    cache.write_bytes(b"not a pickle")
+    assert load_digest(content, cache_file=cache) == load_digest(content)
+    assert load_digest(content, cache_file=cache) == load_digest(content)
+
+
+def test_an_unchanged_stamp_is_not_read_again(tmp_path: Path) -> None:
+    # The cache trusts size, modification time and inode, as git's index does: a file
+    # rewritten in place with all three restored is taken from the cache.
+    content, cache = tmp_path / "content", tmp_path / "papers.pickle"
+    path = write(content, "graph-networks", paper_file("Graph Networks", "We study graph networks."))
+    assert load_digest(content, cache_file=cache).papers[0].title == "Graph Networks"
+    before = path.stat()
+    with path.open("r+", encoding="utf-8") as file:  # same inode, same size
+        text = file.read()
+        file.seek(0)
+        file.write(text.replace("Graph Networks", "Graph Networkz"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert load_digest(content, cache_file=cache).papers[0].title == "Graph Networks"
+    assert load_digest(content).papers[0].title == "Graph Networkz"

@@ -24,6 +24,7 @@ from .content import check_content
 from .errors import BuildError, ContentError, DigestError, ImportError_
 from .importers import IMPORTERS
 from .importing import apply_import, load_existing, plan_import
+from .search import SEARCH_DIR
 
 def _setup_logging(quiet: bool = False) -> None:
     handler = logging.StreamHandler(sys.stderr)
@@ -129,16 +130,19 @@ def _start_from(site: Path, staging: Path, spare: Path, previous: dict[str, Any]
         os.rename(spare, staging)
     except OSError:  # none kept, or on another file system
         staging.mkdir(exist_ok=True)
-    _mirror(site, staging)
+    _mirror(site, staging, skip=(SEARCH_DIR,))  # the search index is written afresh every build
     for output in previous.get("other_pages", []):
         (staging / output).unlink(missing_ok=True)
 
 
-def _mirror(source: Path, target: Path) -> None:
+def _mirror(source: Path, target: Path, skip: tuple[str, ...] = ()) -> None:
     """Make target hold source's files with their modification times, copying only
-    the files whose size or modification time differ, and deleting the others."""
+    the files whose size or modification time differ, and deleting the others.
+    Top-level folders named in `skip` are left out."""
     wanted_files, wanted_dirs = set(), {str(target)}
-    for folder, _, names in os.walk(source):
+    for folder, subfolders, names in os.walk(source):
+        if folder == str(source):
+            subfolders[:] = [name for name in subfolders if name not in skip]
         out = os.path.join(target, os.path.relpath(folder, source)) if folder != str(source) else str(target)
         if os.path.isfile(out) or os.path.islink(out):
             os.unlink(out)

@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 import os
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from .content import PAPERS_DIR, THEMES_FILE
 from .errors import DigestError
 from .pipeline import FeedLink, PlannedPage, SiteOptions, SitePlan, feed_links, plan_site, source_path
 from .render import default_templates
-from .search import SEARCH_DIR, search_records, write_index
+from .search import SEARCH_DIR, IndexJob, search_records
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -70,7 +71,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         self.cache = PageCache(Path(CACHE_DIR))
         self.fingerprint = ""
         self._outputs: tuple[list[str], list[str]] = ([], [])
-        self._own_pages: list[tuple[str, str]] = []  # the curator's pages: (url, output path)
+        self._own_pages: list[File] = []  # the curator's pages
+        self._search: IndexJob | None = None
+        self._serving = False
+        self._generation = 0  # of search indexes under `digest serve`: only the newest is installed
+        self._lock = threading.Lock()
 
     def on_config(self, config: Any) -> Any:
         if not config.use_directory_urls:
@@ -147,7 +152,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
                   source_path(self.config.archive_url)}
         own = files.documentation_pages()
         others = [f.dest_uri for f in own]
-        self._own_pages = sorted((f.url, f.dest_uri) for f in own)
+        self._own_pages = sorted(own, key=lambda f: f.src_uri)
         planned: list[str] = []
         for src_uri in sorted(self.plan.pages):
             inclusion = InclusionLevel.UNDEFINED if src_uri in in_nav else InclusionLevel.NOT_IN_NAV
@@ -224,20 +229,55 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
 
     def on_build_error(self, error: Exception) -> None:
         self._restore_build_date()
+        if self._search is not None:
+            self._search.cancel()
+            self._search = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Its presence also keeps this plugin object across `digest serve` rebuilds.
+        self._serving = command == "serve"
+
+    def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        """Every page's content is known now, before MkDocs writes any: start the search
+        index, which is built while MkDocs writes them."""
+        language = _language(config)
+        own = [(f.url, _own_page_document(f, Path(config.site_dir), language)) for f in self._own_pages]
+        if self._search is not None:
+            self._search.cancel()
+        try:
+            self._search = IndexJob(search_records(self.plan), [(u, d) for u, d in own if d], language)
+        except DigestError as exc:
+            raise PluginError(str(exc)) from None
+        return env
 
     def on_post_build(self, config: Any) -> None:
         self._restore_build_date()  # the sitemap, the only page that needs it, is written
         self.cache.write_outputs(*self._outputs)
         self.cache.save_index()
-        site = Path(config.site_dir)
-        # The curator's pages as written, so that a dirty build (which skips unchanged
-        # pages) indexes them too.
-        own = [(url, (site / dest).read_text(encoding="utf-8")) for url, dest in self._own_pages
-               if (site / dest).is_file()]
+        job, self._search = self._search, None
+        if job is None:
+            return
+        folder = Path(config.site_dir) / SEARCH_DIR
+        if self._serving:  # a preview shows the page at once; its search follows
+            self._generation += 1
+            threading.Thread(target=self._install_later, args=(job, folder, self._generation),
+                             daemon=True).start()
+            return
         try:
-            write_index(site / SEARCH_DIR, search_records(self.plan), own, _language(config))
+            job.finish(folder)
         except DigestError as exc:
             raise PluginError(str(exc)) from None
+
+    def _install_later(self, job: IndexJob, folder: Path, generation: int) -> None:
+        try:
+            job.wait()
+            with self._lock:
+                if generation == self._generation:
+                    job.install(folder)
+        except (DigestError, OSError) as exc:
+            log.warning(f"digest: the search index was not updated: {exc}")
+        finally:
+            job.cancel()
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         if self.templates_dir and self.templates_dir.is_dir():
@@ -279,6 +319,19 @@ def _mathjax_dir() -> Path:
         raise PluginError("digest: MathJax is missing; reinstall research-digest (it depends on "
                           "django-static-mathjax)")
     return Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax"
+
+
+def _own_page_document(file: File, site: Path, language: str) -> str | None:
+    """A curator's page for the search index: its content as rendered in this build,
+    in the element the index reads (Material's article, which has the title as its
+    first heading), or else as a dirty `digest serve` rebuild left it written."""
+    page = file.page
+    if page is not None and page.content is not None:
+        heading = "" if "<h1" in page.content else f"<h1>{escape(page.title or '')}</h1>"
+        return (f'<!DOCTYPE html><html lang="{escape(language)}"><head><meta charset="utf-8"></head><body>'
+                f'<article class="md-content__inner">{heading}{page.content}</article></body></html>')
+    written = site / file.dest_uri
+    return written.read_text(encoding="utf-8") if written.is_file() else None
 
 
 def _language(config: Any) -> str:

@@ -65,26 +65,56 @@ def _shown_as_written(text: str) -> str:
                     for word in text.split())
 
 
-def write_index(folder: Path, records: Sequence[SearchRecord], html_pages: Sequence[tuple[str, str]],
-                language: str) -> None:
-    """Write a fresh index into `folder` (what was there is removed first: a dirty build
-    starts from a copy of the previous site). `html_pages` are (url, HTML) pairs."""
-    from pagefind.service import get_executable
+class IndexJob:
+    """Pagefind running over the documents of a site, started as soon as they are
+    known, so that it works while MkDocs writes the pages; `finish` waits for it."""
 
-    binary = get_executable()
-    if binary is None:
-        raise BuildError("search: Pagefind's program is missing; reinstall research-digest "
-                         "(it depends on pagefind[bin])")
-    shutil.rmtree(folder, ignore_errors=True)
-    with tempfile.TemporaryDirectory(prefix="digest-search-") as source:
+    def __init__(self, records: Sequence[SearchRecord], html_pages: Sequence[tuple[str, str]],
+                 language: str) -> None:
+        from pagefind.service import get_executable
+
+        binary = get_executable()
+        if binary is None:
+            raise BuildError("search: Pagefind's program is missing; reinstall research-digest "
+                             "(it depends on pagefind[bin])")
+        self._work = Path(tempfile.mkdtemp(prefix="digest-search-"))
+        source, self._output = self._work / "pages", self._work / "index"
         documents = [(r.url, record_document(r, language)) for r in records] + list(html_pages)
         for url, document in documents:
             path = Path(source, url, "index.html")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(document, encoding="utf-8")
-        result = subprocess.run(
-            [str(binary), "--site", source, "--output-path", str(folder), "--root-selector", ARTICLE,
+        self._process = subprocess.Popen(
+            [str(binary), "--site", str(source), "--output-path", str(self._output), "--root-selector", ARTICLE,
              "--force-language", language, "--quiet"],
-            capture_output=True, text=True)
-    if result.returncode != 0:
-        raise BuildError(f"search: Pagefind failed:\n{result.stderr or result.stdout}")
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def finish(self, folder: Path) -> None:
+        """Wait for Pagefind, then put the index at `folder`."""
+        try:
+            self.wait()
+            self.install(folder)
+        finally:
+            self.cancel()
+
+    def wait(self) -> None:
+        output, _ = self._process.communicate()
+        if self._process.returncode != 0:
+            raise BuildError(f"search: Pagefind failed:\n{output}")
+
+    def install(self, folder: Path) -> None:
+        """Put the finished index at `folder`, replacing what was there."""
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.move(str(self._output), folder)
+
+    def cancel(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        shutil.rmtree(self._work, ignore_errors=True)
+
+
+def write_index(folder: Path, records: Sequence[SearchRecord], html_pages: Sequence[tuple[str, str]],
+                language: str) -> None:
+    """Write a fresh index into `folder`. `html_pages` are (url, HTML) pairs."""
+    IndexJob(records, html_pages, language).finish(folder)

@@ -284,11 +284,14 @@ def daily_case(size: int, added: int = 50) -> dict[str, object]:
     sample = load_digest(ROOT / "content").papers
     new = synthetic_papers(sample, added, seed=size + 1, last_day=dt.date(2026, 11, 27), days=1)
     write_papers(project / "content", [replace(p, id=f"new-{p.id}", slug=f"new-{p.slug}") for p in new])
+    started = time.time()
     warm, _ = run_measured(build, project)
+    rendered = sum(1 for page in (project / "site").rglob("index.html") if page.stat().st_mtime > started)
     run_measured([*build, "--clean", "-d", "clean-site"], project)
     comparison = filecmp.dircmp(project / "site", project / "clean-site")
     identical = _same_tree(comparison)
-    return {"papers": size, "added": added, "cold_s": cold, "warm_s": warm, "identical": identical}
+    return {"papers": size, "added": added, "cold_s": cold, "warm_s": warm, "identical": identical,
+            "pages_rendered": rendered}
 
 
 def serve_case(size: int) -> dict[str, object]:
@@ -407,7 +410,8 @@ def main() -> None:
     print_table(rows, core_only)
     if daily:
         print(f"\ndaily case: {daily['added']} papers added to a built digest of {daily['papers']:,}: "
-              f"warm `digest build` {daily['warm_s']:.1f} s (cold {daily['cold_s']:.1f} s); "
+              f"warm `digest build` {daily['warm_s']:.1f} s (cold {daily['cold_s']:.1f} s), "
+              f"{daily['pages_rendered']:,} pages rendered again; "
               f"site identical to a clean build: {'yes' if daily['identical'] else 'NO'}")
     if serve:
         print(f"\npreview: under `digest serve` with {serve['papers']:,} papers, a saved paper's page was "

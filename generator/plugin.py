@@ -172,6 +172,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         mathjax = _mathjax_dir()
         for asset, mathjax_file in MATHJAX.items():
             files.append(File.generated(config, asset, abs_src_path=str(mathjax / mathjax_file)))
+        self._start_search(config)
         return files
 
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
@@ -237,18 +238,17 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         # Its presence also keeps this plugin object across `digest serve` rebuilds.
         self._serving = command == "serve"
 
-    def on_env(self, env: Any, config: Any, files: Files) -> Any:
-        """Every page's content is known now, before MkDocs writes any: start the search
-        index, which is built while MkDocs writes them."""
+    def _start_search(self, config: Any) -> None:
+        """Start the search index as soon as the plan is made: Pagefind (several seconds
+        at 10,000 papers) then works on the other core while MkDocs renders and writes."""
         language = _language(config)
-        own = [(f.url, _own_page_document(f, Path(config.site_dir), language)) for f in self._own_pages]
+        own = [(f.url, _own_page_document(f, config, language)) for f in self._own_pages]
         if self._search is not None:
             self._search.cancel()
         try:
             self._search = IndexJob(search_records(self.plan), [(u, d) for u, d in own if d], language)
         except DigestError as exc:
             raise PluginError(str(exc)) from None
-        return env
 
     def on_post_build(self, config: Any) -> None:
         self._restore_build_date()  # the sitemap, the only page that needs it, is written
@@ -321,17 +321,24 @@ def _mathjax_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax"
 
 
-def _own_page_document(file: File, site: Path, language: str) -> str | None:
-    """A curator's page for the search index: its content as rendered in this build,
-    in the element the index reads (Material's article, which has the title as its
-    first heading), or else as a dirty `digest serve` rebuild left it written."""
-    page = file.page
-    if page is not None and page.content is not None:
-        heading = "" if "<h1" in page.content else f"<h1>{escape(page.title or '')}</h1>"
-        return (f'<!DOCTYPE html><html lang="{escape(language)}"><head><meta charset="utf-8"></head><body>'
-                f'<article class="md-content__inner">{heading}{page.content}</article></body></html>')
-    written = site / file.dest_uri
-    return written.read_text(encoding="utf-8") if written.is_file() else None
+def _own_page_document(file: File, config: Any, language: str) -> str | None:
+    """A curator's page for the search index, in the element the index reads (Material's
+    article, whose first heading is the title). MkDocs renders it only later; its
+    Markdown is converted here with the site's extensions."""
+    import markdown
+    from mkdocs.utils import meta
+
+    try:
+        text, front = meta.get_data(file.content_string)
+    except (OSError, ValueError):
+        return None  # MkDocs reports it when it reads the page
+    html = markdown.Markdown(extensions=config.markdown_extensions,
+                             extension_configs=config.mdx_configs or {}).convert(text)
+    if "<h1" not in html:  # MkDocs' title: the meta title, else from the file name
+        title = str(front.get("title") or file.name.replace("-", " ").replace("_", " ").capitalize())
+        html = f"<h1>{escape(title)}</h1>{html}"
+    return (f'<!DOCTYPE html><html lang="{escape(language)}"><head><meta charset="utf-8"></head><body>'
+            f'<article class="md-content__inner">{html}</article></body></html>')
 
 
 def _language(config: Any) -> str:

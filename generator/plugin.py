@@ -76,6 +76,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         self._serving = False
         self._generation = 0  # of search indexes under `digest serve`: only the newest is installed
         self._lock = threading.Lock()
+        self._background: IndexJob | None = None  # under `digest serve`, the index being built
 
     def on_config(self, config: Any) -> Any:
         if not config.use_directory_urls:
@@ -172,7 +173,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         mathjax = _mathjax_dir()
         for asset, mathjax_file in MATHJAX.items():
             files.append(File.generated(config, asset, abs_src_path=str(mathjax / mathjax_file)))
-        self._start_search(config)
+        if self._serving:
+            self._stop_background_search()  # an index of older content: it would compete for the CPU
+        else:
+            self._start_search(config)
         return files
 
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
@@ -254,29 +258,44 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         self._restore_build_date()  # the sitemap, the only page that needs it, is written
         self.cache.write_outputs(*self._outputs)
         self.cache.save_index()
-        job, self._search = self._search, None
-        if job is None:
-            return
         folder = Path(config.site_dir) / SEARCH_DIR
-        if self._serving:  # a preview shows the page at once; its search follows
-            self._generation += 1
+        if self._serving:
+            # A preview shows the pages at once; their search index follows when it is ready.
+            self._start_search(config)
+            job, self._search = self._search, None
+            with self._lock:
+                self._generation += 1
+                self._background = job
             threading.Thread(target=self._install_later, args=(job, folder, self._generation),
                              daemon=True).start()
+            return
+        job, self._search = self._search, None
+        if job is None:
             return
         try:
             job.finish(folder)
         except DigestError as exc:
             raise PluginError(str(exc)) from None
 
-    def _install_later(self, job: IndexJob, folder: Path, generation: int) -> None:
+    def _install_later(self, job: IndexJob | None, folder: Path, generation: int) -> None:
+        if job is None:
+            return
         try:
             job.wait()
             with self._lock:
                 if generation == self._generation:
                     job.install(folder)
         except (DigestError, OSError) as exc:
-            log.warning(f"digest: the search index was not updated: {exc}")
+            if generation == self._generation:  # not stopped on purpose by a newer build
+                log.warning(f"digest: the search index was not updated: {exc}")
         finally:
+            job.cancel()
+
+    def _stop_background_search(self) -> None:
+        with self._lock:
+            self._generation += 1
+            job, self._background = self._background, None
+        if job is not None:
             job.cancel()
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -72,3 +73,14 @@ def test_serve_rebuilds_when_a_paper_or_a_template_changes(served: tuple[Path, s
 
     (project / "templates" / "paper.html").write_text("<h1>{{ paper.title }}</h1><p>custom template</p>\n")
     wait_for(page, "custom template")
+
+
+def test_serve_updates_the_search_index_after_a_save(served: tuple[Path, str]) -> None:
+    # Under serve the index is built after the pages are served, and installed when ready.
+    project, root = served
+    entry = root + "pagefind/pagefind-entry.json"
+    wait_for(entry, '"page_count":')
+    pages = json.loads(fetch(entry) or "{}")["languages"]["en"]["page_count"]
+    paper = project / "content" / "papers" / "graph-pooling.md"
+    paper.write_text(paper_file("Graph Pooling", "We study pooling in graphs."))
+    wait_for(entry, f'"page_count":{pages + 1}')

@@ -262,6 +262,17 @@ def bench_size(size: int) -> dict[str, object]:
     return row
 
 
+def copy_of_digest(size: int, name: str) -> Path:
+    """A fresh copy of the synthetic digest of `size` papers, content and config only."""
+    source = make_digest(size)
+    project = OUT / f"{name}-{size}"
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)
+    shutil.copytree(source / "content", project / "content")
+    shutil.copy(source / "mkdocs.yml", project / "mkdocs.yml")
+    return project
+
+
 def daily_case(size: int, added: int = 50) -> dict[str, object]:
     """The day's work: a digest of `size` papers, built (twice, as in daily use: a build
     keeps the site it replaces as the next build's starting point), gets `added` new
@@ -272,12 +283,7 @@ def daily_case(size: int, added: int = 50) -> dict[str, object]:
     from generator.content import load_digest
     from generator.synthetic import synthetic_papers, write_papers
 
-    source = make_digest(size)
-    project = OUT / f"daily-{size}"
-    shutil.rmtree(project, ignore_errors=True)
-    project.mkdir(parents=True)
-    shutil.copytree(source / "content", project / "content")
-    shutil.copy(source / "mkdocs.yml", project / "mkdocs.yml")
+    project = copy_of_digest(size, "daily")
     build = [sys.executable, "-m", "generator.cli", "build", "-q"]
     cold, _ = run_measured(build, project)
     run_measured(build, project)  # yesterday's build too: a digest in daily use has been built before
@@ -300,12 +306,7 @@ def serve_case(size: int) -> dict[str, object]:
     import socket
     import urllib.request
 
-    source = make_digest(size)
-    project = OUT / f"serve-{size}"
-    shutil.rmtree(project, ignore_errors=True)
-    project.mkdir(parents=True)
-    shutil.copytree(source / "content", project / "content")
-    shutil.copy(source / "mkdocs.yml", project / "mkdocs.yml")
+    project = copy_of_digest(size, "serve")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

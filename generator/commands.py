@@ -123,7 +123,7 @@ def _start_from(site: Path, staging: Path, spare: Path, previous: dict[str, Any]
     and copies over only the files that differ (those the previous build wrote): at
     10,000 papers, copying all of site/ took seconds. Without a kept site, all is copied.
     Pages that are not the digest's (a curator's own) lose their output, so that they
-    are built again: their search entries come from building them.
+    are built again: nothing records what else their HTML depends on.
     """
     try:
         staging.rmdir()

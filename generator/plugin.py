@@ -3,7 +3,8 @@
     on_config  check settings, add our theme overrides and stylesheets
     on_files   load content, plan the site, swap content files for planned pages
     on_page_*  give each planned page its title and pre-rendered HTML (no Markdown pass)
-    on_post_build  write the search index (Pagefind), from the plan and the curator's pages
+    on_post_build  install the search index (Pagefind, started at the end of on_files;
+                   under `digest serve` started here and installed when ready)
     on_serve   also watch templates/ (MkDocs already watches the content folder)
 
 So plain `mkdocs build`, `mkdocs serve` and `mkdocs gh-deploy` work as they are.

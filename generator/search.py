@@ -1,4 +1,4 @@
-"""Search: a Pagefind index of the site, written after MkDocs has written its pages.
+"""Search: a Pagefind index of the site, built beside MkDocs' own work (IndexJob).
 
 Pagefind (a Rust tool) splits its index by word into chunks and keeps each page's text
 in a fragment of its own, so a reader's browser downloads the chunks for the words
@@ -8,7 +8,8 @@ typed and the fragments of the results shown, not the whole index at once.
   and the plain text the plan gives for search (a paper's abstract); no rendered page
   is read again;
 - the curator's own pages (any other page in the content folder) are indexed from
-  their rendered HTML, the article only: not Material's header, navigation and footer.
+  their Markdown converted with the site's extensions (generator/plugin.py), in the
+  element Material puts a page's content in: not its header, navigation and footer.
 
 Pagefind runs as its command-line tool over a temporary folder of those documents.
 Its Python API (a long-running service) was tried first and left: its reader waits

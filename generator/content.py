@@ -182,10 +182,11 @@ class ReadCache:
         self.changed = False
         self.entries: dict[str, tuple[tuple[int, int, int], _PaperFile]] = {}
         self.used: set[str] = set()
+        self.version = _reader_version()
         try:
             with path.open("rb") as file:
                 version, entries = pickle.load(file)
-            if version == _reader_version():
+            if version == self.version:
                 self.entries = entries
         except Exception:  # missing, or written by another version: read everything again
             self.entries = {}
@@ -210,7 +211,7 @@ class ReadCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(self.path.name + ".tmp")
         with temporary.open("wb") as file:
-            pickle.dump((_reader_version(), kept), file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((self.version, kept), file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.path)
 
 

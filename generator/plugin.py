@@ -177,7 +177,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         if self._serving:
             self._stop_background_search()  # an index of older content: it would compete for the CPU
         else:
-            self._start_search(config)
+            self._search = self._start_search(config)
         return files
 
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
@@ -243,15 +243,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         # Its presence also keeps this plugin object across `digest serve` rebuilds.
         self._serving = command == "serve"
 
-    def _start_search(self, config: Any) -> None:
+    def _start_search(self, config: Any) -> IndexJob:
         """Start the search index as soon as the plan is made: Pagefind (several seconds
         at 10,000 papers) then works on the other core while MkDocs renders and writes."""
         language = _language(config)
         own = [(f.url, _own_page_document(f, config, language)) for f in self._own_pages]
-        if self._search is not None:
-            self._search.cancel()
         try:
-            self._search = IndexJob(search_records(self.plan), [(u, d) for u, d in own if d], language)
+            return IndexJob(search_records(self.plan), [(u, d) for u, d in own if d], language)
         except DigestError as exc:
             raise PluginError(str(exc)) from None
 
@@ -262,12 +260,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         folder = Path(config.site_dir) / SEARCH_DIR
         if self._serving:
             # A preview shows the pages at once; their search index follows when it is ready.
-            self._start_search(config)
-            job, self._search = self._search, None
+            background = self._start_search(config)
             with self._lock:
                 self._generation += 1
-                self._background = job
-            threading.Thread(target=self._install_later, args=(job, folder, self._generation),
+                self._background = background
+            threading.Thread(target=self._install_later, args=(background, folder, self._generation),
                              daemon=True).start()
             return
         job, self._search = self._search, None
@@ -278,9 +275,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         except DigestError as exc:
             raise PluginError(str(exc)) from None
 
-    def _install_later(self, job: IndexJob | None, folder: Path, generation: int) -> None:
-        if job is None:
-            return
+    def _install_later(self, job: IndexJob, folder: Path, generation: int) -> None:
         try:
             job.wait()
             with self._lock:

@@ -77,7 +77,7 @@ def cluster(matrix: sparse.csr_matrix) -> np.ndarray:
     from sklearn.metrics import silhouette_score
 
     n = matrix.shape[0]
-    if n < MIN_PAPERS_TO_CLUSTER:
+    if n < MIN_PAPERS_TO_CLUSTER or matrix.shape[1] == 0:  # few papers, or no term to tell them apart
         return np.zeros(n, dtype=int)
     points = _project(matrix)
     best: tuple[float, int, np.ndarray] | None = None

@@ -26,46 +26,32 @@ MIN_SCORE = 2.0  # one title hit, or two distinct phrases in the abstract
 MAX_THEMES_PER_PAPER = 3
 
 
-def compile_rules(themes: Iterable[Theme]) -> tuple[PhraseMatcher, dict[str, list[tuple[int, str]]]]:
-    """One matcher over every phrase, and each theme's (phrase number, phrase) list."""
-    phrases: list[str] = []
-    by_theme: dict[str, list[tuple[int, str]]] = {}
-    for theme in themes:
-        by_theme[theme.slug] = []
-        for phrase in theme.match:
-            by_theme[theme.slug].append((len(phrases), phrase))
-            phrases.append(phrase)
-    return phrase_matcher(tuple(phrases)), by_theme
-
-
-def score_theme(rules: list[tuple[int, str]], in_title: set[int],
-                in_abstract: set[int]) -> tuple[float, tuple[str, ...]]:
-    score = 0.0
-    matched = []
-    for number, phrase in rules:
-        if number in in_title:
-            score += TITLE_WEIGHT
-            matched.append(phrase)
-        elif number in in_abstract:
-            score += ABSTRACT_WEIGHT
-            matched.append(phrase)
-    return score, tuple(matched)
+def compile_rules(themes: Iterable[Theme]) -> tuple[PhraseMatcher, list[tuple[str, str]]]:
+    """One matcher over every phrase, and each phrase number's (theme slug, phrase),
+    numbered theme by theme in the order the taxonomy lists them."""
+    rules = [(theme.slug, phrase) for theme in themes for phrase in theme.match]
+    return phrase_matcher(tuple(phrase for _, phrase in rules)), rules
 
 
 def curated_memberships(paper: Paper, themes: tuple[Theme, ...],
-                        rules: tuple[PhraseMatcher, dict[str, list[tuple[int, str]]]]) -> tuple[Membership, ...]:
+                        rules: tuple[PhraseMatcher, list[tuple[str, str]]]) -> tuple[Membership, ...]:
     if paper.pinned_themes:
         return tuple(Membership(theme=slug, score=0.0, reasons=(), pinned=True) for slug in paper.pinned_themes)
-    matcher, by_theme = rules
+    matcher, phrases = rules
     in_title, in_abstract = matcher.find(paper.title), matcher.find(paper.abstract)
-    order = {t.slug: i for i, t in enumerate(themes)}
-    scored = []
-    for theme in themes:
-        score, matched = score_theme(by_theme[theme.slug], in_title, in_abstract)
-        if score >= MIN_SCORE:
-            scored.append(Membership(theme=theme.slug, score=score, reasons=matched))
-    scored.sort(key=lambda m: (-m.score, order[m.theme]))
-    return tuple(scored[:MAX_THEMES_PER_PAPER])
+    # Only the themes whose phrases were found can score; a theme's reasons keep its
+    # phrases' order, since phrase numbers follow it.
+    scores: dict[str, float] = {}
+    matched: dict[str, list[str]] = {}
+    for number in sorted(in_title | in_abstract):
+        slug, phrase = phrases[number]
+        scores[slug] = scores.get(slug, 0.0) + (TITLE_WEIGHT if number in in_title else ABSTRACT_WEIGHT)
+        matched.setdefault(slug, []).append(phrase)
+    order = {t.slug: i for i, t in enumerate(themes)} if scores else {}
+    best = sorted((slug for slug, score in scores.items() if score >= MIN_SCORE),
+                  key=lambda slug: (-scores[slug], order[slug]))
+    return tuple(Membership(theme=slug, score=scores[slug], reasons=tuple(matched[slug]))
+                 for slug in best[:MAX_THEMES_PER_PAPER])
 
 
 def group_curated(digest: Digest) -> dict[str, tuple[Membership, ...]]:

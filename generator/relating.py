@@ -7,14 +7,15 @@ never with papers squared.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sparse_dot_topn import sp_matmul_topn
 
 from .model import Paper, Related
+from .stopwords import ENGLISH_STOP_WORDS
 
 TOP_K = 5
 # Extra candidates per row, so that ties at the k-th place are decided by us.
@@ -30,20 +31,64 @@ def paper_text(paper: Paper) -> str:
     return f"{paper.title}\n{paper.title}\n{paper.abstract}"
 
 
+# Words of two characters or more, starting with a letter, lowercased; English stop
+# words dropped; then each word and each pair of neighbouring words is a term. Word
+# pairs make readable theme labels ("causal discovery").
+_WORD = re.compile(r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b")
+_PAIR = 1 << 32  # a pair's key: (first word's id + 1) * _PAIR + second's; above every word's id
+
+
 def tfidf_matrix(papers: Sequence[Paper]) -> tuple[sparse.csr_matrix, list[str]]:
-    """Rows L2-normalised, so that a dot product is a cosine similarity."""
-    if not papers:
-        return sparse.csr_matrix((0, 0)), []
-    many = len(papers) >= 50
-    vectorizer = TfidfVectorizer(
-        # Word pairs make readable theme labels ("causal discovery"); terms in one
-        # paper only, or in more than half of them, say nothing about topics.
-        ngram_range=(1, 2), min_df=2 if many else 1, max_df=0.5 if many else 1.0,
-        stop_words="english", sublinear_tf=True, dtype=np.float64,
-        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b",
-    )
-    matrix = vectorizer.fit_transform(paper_text(p) for p in papers)
-    return sparse.csr_matrix(matrix), list(vectorizer.get_feature_names_out())
+    """TF-IDF of each paper's text: rows L2-normalised, so that a dot product is a
+    cosine similarity; columns are terms in alphabetical order.
+
+    The same matrix as scikit-learn's TfidfVectorizer(ngram_range=(1, 2),
+    stop_words="english", sublinear_tf=True, min_df, max_df) (tests/test_themes.py
+    compares them), counted with numpy: that one counts term by term in Python and
+    took most of this stage's time.
+    """
+    n = len(papers)
+    many = n >= 50
+    # Terms in one paper only, or in more than half of them, say nothing about topics.
+    min_df, max_df = (2, n // 2) if many else (1, n)
+    tokens: list[str] = []
+    lengths = []
+    for paper in papers:
+        found = _WORD.findall(paper_text(paper).lower())
+        tokens += found
+        lengths.append(len(found))
+    words = sorted(set(tokens))
+    word_id = {w: i for i, w in enumerate(words)}
+    ids = np.fromiter(map(word_id.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    paper_of = np.repeat(np.arange(n), lengths)
+    kept = ~np.isin(ids, [word_id[w] for w in ENGLISH_STOP_WORDS if w in word_id])
+    ids, paper_of = ids[kept], paper_of[kept]
+    # A pair is two neighbouring words of one paper (stop words dropped first).
+    same_paper = paper_of[:-1] == paper_of[1:]
+    keys = np.concatenate((ids, ((ids[:-1] + 1) * _PAIR + ids[1:])[same_paper]))
+    rows = np.concatenate((paper_of, paper_of[:-1][same_paper]))
+    # Number the distinct keys in sorted order: np.unique, without its slower inverse.
+    order = np.argsort(keys, kind="stable")
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[order][1:] != keys[order][:-1]
+    distinct = keys[order][first]
+    term_of = np.empty(len(keys), dtype=np.int64)
+    term_of[order] = np.cumsum(first) - 1
+    counts = sparse.csr_matrix((np.ones(len(keys)), (rows, term_of)), shape=(n, len(distinct)))
+    df = np.bincount(counts.indices, minlength=len(distinct))
+    frequent = np.flatnonzero((df >= min_df) & (df <= max_df))
+    names = [words[k] if k < _PAIR else f"{words[k // _PAIR - 1]} {words[k % _PAIR]}"
+             for k in distinct[frequent].tolist()]
+    alphabetical = sorted(range(len(names)), key=names.__getitem__)
+    columns = frequent[alphabetical]
+    matrix = sparse.csr_matrix(counts[:, columns])
+    matrix.sort_indices()
+    idf = np.log((n + 1) / (df[columns] + 1)) + 1  # smoothed, as if one more paper held every term
+    matrix.data = (np.log(matrix.data) + 1) * idf[matrix.indices]
+    row_of = np.repeat(np.arange(n), np.diff(matrix.indptr))
+    norms = np.sqrt(np.bincount(row_of, weights=matrix.data ** 2, minlength=n))
+    matrix.data /= norms[row_of]
+    return matrix, [names[i] for i in alphabetical]
 
 
 def top_k_similar(matrix: sparse.csr_matrix, k: int = TOP_K) -> list[list[tuple[int, float]]]:

@@ -267,7 +267,7 @@ class _PageKeys:
 
     def __init__(self) -> None:
         self._hashes: dict[int, tuple[object, str]] = {}  # id -> (the object, kept alive; its hash)
-        self._table = {Paper: self._reduce, Theme: self._reduce}
+        self._table = {Paper: self._reduce, Theme: self._reduce, SiteOptions: self._reduce}
 
     def key(self, context: object) -> str:
         buffer = io.BytesIO()
@@ -276,7 +276,7 @@ class _PageKeys:
         pickler.dump(context)
         return hashlib.blake2b(buffer.getbuffer(), digest_size=20).hexdigest()
 
-    def _reduce(self, obj: Paper | Theme) -> tuple[type[str], tuple[str]]:
+    def _reduce(self, obj: Paper | Theme | SiteOptions) -> tuple[type[str], tuple[str]]:
         known = self._hashes.get(id(obj))
         if known is None:
             digest = hashlib.blake2b(pickle.dumps(obj, protocol=5), digest_size=20).hexdigest()

@@ -7,14 +7,18 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from generator.cli import main
 from generator.clustering import auto_themes
 from generator.content import load_digest
-from generator.relating import tfidf_matrix
+from generator.model import Paper
+from generator.relating import paper_text, tfidf_matrix
+from generator.stopwords import ENGLISH_STOP_WORDS
 from tests.conftest import MKDOCS_YML, REPO, paper_file
 from tests.sitetools import BuiltSite
 
@@ -92,6 +96,45 @@ def test_report_exits_1_when_the_taxonomy_leaves_a_paper_out(
     assert any(line.split()[:3] == ["graphs", "1", "50.0%"] for line in out.splitlines() if line)
     assert "papers in no curated theme: 1 (the build puts them in automatic themes)" in out
     assert "content/papers/orphan.md: Orphan" in out
+
+
+def sklearn_tfidf(papers: list[Paper]) -> tuple[np.ndarray, list[str]]:
+    """The definition tfidf_matrix follows, computed by scikit-learn."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    many = len(papers) >= 50
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2 if many else 1, max_df=0.5 if many else 1.0,
+                                 stop_words="english", sublinear_tf=True, dtype=np.float64,
+                                 token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b")
+    matrix = vectorizer.fit_transform(paper_text(p) for p in papers)
+    return matrix.toarray(), list(vectorizer.get_feature_names_out())
+
+
+@pytest.mark.parametrize("count", [3, 49, 50, 193])
+def test_tfidf_matrix_is_scikit_learns(count: int) -> None:
+    papers = list(load_digest(REPO / "content").papers[:count])
+    # Edge cases of the tokenizer: hyphens, digits, accents, capitals, stop words only.
+    papers[0] = replace(papers[0], abstract="Self- supervised state-of-the-art GPT-4 models. Ça marche, K8s!")
+    papers[1] = replace(papers[1], title="The", abstract="and of the")
+    matrix, terms = tfidf_matrix(papers)
+    expected, expected_terms = sklearn_tfidf(papers)
+    assert terms == expected_terms
+    assert matrix.has_sorted_indices
+    np.testing.assert_allclose(matrix.toarray(), expected, rtol=0, atol=1e-12)
+
+
+def test_papers_of_stop_words_only_still_get_a_theme() -> None:
+    papers = [replace(p, title="The", abstract="And of the.") for p in load_digest(REPO / "content").papers[:60]]
+    matrix, terms = tfidf_matrix(papers)
+    assert matrix.shape == (60, 0) and terms == []
+    found = auto_themes(papers, matrix, terms, set())
+    assert len(found.themes) == 1 and len(found.memberships) == 60
+
+
+def test_our_stop_words_are_scikit_learns() -> None:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as theirs
+
+    assert ENGLISH_STOP_WORDS == theirs
 
 
 MEMORY_PROBE = """

@@ -56,6 +56,8 @@ def rich(text: str) -> Markup:
     """Text as escaped HTML, with each $...$ marked up for the math renderer the way
     pymdownx.arithmatex does (generic mode). The TeX stays escaped text inside the
     span: without the renderer's script the page shows it as written."""
+    if "$" not in text:  # most texts: no math to look for
+        return escape(text)
     out = []
     position = 0
     for math in _MATH.finditer(text):
@@ -315,7 +317,11 @@ def _render_alone(env: jinja2.Environment, template: str, url: str, site: Site, 
     def href_path(path: str) -> str:
         return relative_href(url, path)
 
-    helpers: dict[str, Callable[..., Any]] = {"href": href, "href_path": href_path}
+    def theme_chip(theme: Theme) -> Markup:
+        return _chip(href("theme", theme.slug), theme.title)
+
+    helpers: dict[str, Callable[..., Any]] = {"href": href, "href_path": href_path, "theme_chip": theme_chip,
+                                              "quoted": lambda phrases: _quoted(tuple(phrases))}
     try:
         return env.get_template(template).render(options=site.options, page_url=url, **helpers, **context)
     except jinja2.TemplateSyntaxError as exc:
@@ -325,6 +331,18 @@ def _render_alone(env: jinja2.Environment, template: str, url: str, site: Site, 
         where = _template_frame(exc) or template
         raise BuildError(f"{where}: template error while rendering {url or 'the home page'}: {exc}; "
                          "fix the template") from None
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _chip(href: str, title: str) -> Markup:
+    """A theme's chip: a link to its page."""
+    return Markup('<a class="digest-chip" dir="auto" href="{}">{}</a>').format(href, title)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _quoted(phrases: tuple[str, ...]) -> Markup:
+    """Phrases as inline quotes: <q>a</q>, <q>b</q>."""
+    return Markup(", ").join(Markup("<q>{}</q>").format(phrase) for phrase in phrases)
 
 
 def _template_frame(exc: BaseException) -> str | None:

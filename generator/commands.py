@@ -12,8 +12,10 @@ import logging
 import os
 import shutil
 import stat
+import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,7 +95,7 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
     try:
         config = load_mkdocs_config(config_file, site_dir=str(staging))
         if incremental:
-            _start_from(target, staging, spare, previous)
+            _start_from(target, staging, spare, previous, trash=cache.root)
         try:
             with _dirty_warning_silenced():
                 mkdocs_build(config, dirty=incremental)
@@ -116,7 +118,7 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
     return 0
 
 
-def _start_from(site: Path, staging: Path, spare: Path, previous: dict[str, Any]) -> None:
+def _start_from(site: Path, staging: Path, spare: Path, previous: dict[str, Any], trash: Path) -> None:
     """Make staging what site/ is (files and modification times): the base of a dirty build.
 
     It starts from the site before the previous one, which the last build kept aside,
@@ -130,9 +132,29 @@ def _start_from(site: Path, staging: Path, spare: Path, previous: dict[str, Any]
         os.rename(spare, staging)
     except OSError:  # none kept, or on another file system
         staging.mkdir(exist_ok=True)
-    _mirror(site, staging, skip=(SEARCH_DIR,))  # the search index is written afresh every build
+    # The search index is written afresh every build; the old one is 10,000 small files
+    # at 10,000 papers (1.7 s to delete), so it is deleted without waiting for it.
+    _discard_later(staging / SEARCH_DIR, trash)
+    _mirror(site, staging, skip=(SEARCH_DIR,))
     for output in previous.get("other_pages", []):
         (staging / output).unlink(missing_ok=True)
+
+
+def _discard_later(folder: Path, trash: Path) -> None:
+    """Delete folder in a process of its own, which also deletes whatever an earlier
+    one left in trash/ unfinished."""
+    if not folder.is_dir():
+        return
+    aside = trash / f"trash-{os.getpid()}-{time.monotonic_ns()}"
+    try:
+        trash.mkdir(parents=True, exist_ok=True)
+        os.rename(folder, aside)
+    except OSError:  # on another file system
+        shutil.rmtree(folder)
+        return
+    delete = "import pathlib, shutil, sys\nfor p in pathlib.Path(sys.argv[1]).glob('trash-*'): shutil.rmtree(p, True)"
+    subprocess.Popen([sys.executable, "-c", delete, str(trash)], stdin=subprocess.DEVNULL,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def _mirror(source: Path, target: Path, skip: tuple[str, ...] = ()) -> None:

@@ -33,6 +33,11 @@ def compile_rules(themes: Iterable[Theme]) -> tuple[PhraseMatcher, list[tuple[st
     return phrase_matcher(tuple(phrase for _, phrase in rules)), rules
 
 
+def theme_phrases(themes: Iterable[Theme]) -> tuple[str, ...]:
+    """Every theme's phrases, in the numbering compile_rules gives them."""
+    return tuple(phrase for theme in themes for phrase in theme.match)
+
+
 def curated_memberships(paper: Paper, themes: tuple[Theme, ...],
                         rules: tuple[PhraseMatcher, list[tuple[str, str]]]) -> tuple[Membership, ...]:
     if paper.pinned_themes:

@@ -9,8 +9,12 @@ Free of heavy imports, so that reading content can use it cheaply.
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import pickle
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 _WORD = re.compile(r"[^\W_]+|[^\w\s-]")
 
@@ -34,7 +38,7 @@ class PhraseMatcher:
     the few phrases that pass it are searched for.
     """
 
-    def __init__(self, phrases: Sequence[str]) -> None:
+    def __init__(self, phrases: Sequence[str], known: Mapping[bytes, frozenset[int]] | None = None) -> None:
         # phrase_pattern without its look-behind, for lowercased text: a pattern that
         # starts with a literal lets the regex engine skip ahead, several times faster.
         self._patterns = [
@@ -53,15 +57,24 @@ class PhraseMatcher:
                 self._by_first.setdefault(key, []).append((number, frozenset(words[1:-1]), words[-1]))
         self._first_words = frozenset(self._by_first)
         # Checking content and grouping ask about the same texts, and `digest serve`
-        # asks again on every save: each text is searched once.
+        # asks again on every save: each text is searched once. `known` holds what an
+        # earlier build found for these phrases, by text_key (see save_finds).
         self._found: dict[str, frozenset[int]] = {}
+        self._known = known or {}
 
     def find(self, text: str) -> frozenset[int]:
         """Numbers of the phrases found in text."""
         found = self._found.get(text)
         if found is None:
-            found = self._found[text] = self._find(text)
+            found = self._known.get(text_key(text)) if self._known else None
+            if found is None:
+                found = self._find(text)
+            self._found[text] = found
         return found
+
+    def finds(self, texts: Iterable[str]) -> dict[bytes, frozenset[int]]:
+        """What was found in these texts, by text_key."""
+        return {text_key(text): self.find(text) for text in texts}
 
     def _find(self, text: str) -> frozenset[int]:
         lower = text.lower()
@@ -87,7 +100,45 @@ class PhraseMatcher:
         return False
 
 
+def text_key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+# Finds an earlier build saved, for one list of phrases (load_finds).
+_saved: tuple[tuple[str, ...], dict[bytes, frozenset[int]]] = ((), {})
+
+
 @functools.lru_cache(maxsize=8)
 def phrase_matcher(phrases: tuple[str, ...]) -> PhraseMatcher:
     """The matcher for these phrases, shared by everything that asks about them."""
-    return PhraseMatcher(phrases)
+    return PhraseMatcher(phrases, known=_saved[1] if _saved[0] == phrases else None)
+
+
+def load_finds(path: Path) -> None:
+    """Let the next matcher made for the phrases save_finds wrote start with its finds:
+    searching every title and abstract took a second at 10,000 papers, every build."""
+    global _saved
+    _saved = ((), {})
+    try:
+        with path.open("rb") as file:
+            version, phrases, finds = pickle.load(file)
+        if version == _code_version() and isinstance(phrases, tuple) and isinstance(finds, dict):
+            _saved = (phrases, finds)
+    except Exception:  # missing or unreadable: search again
+        pass
+
+
+def save_finds(path: Path, phrases: tuple[str, ...], texts: Iterable[str]) -> None:
+    """Save what the matcher for these phrases found in these texts, for load_finds."""
+    finds = phrase_matcher(phrases).finds(texts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    with temporary.open("wb") as file:
+        pickle.dump((_code_version(), phrases, finds), file, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
+
+
+@functools.cache
+def _code_version() -> str:
+    """Finds made by other matching code are made again."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()

@@ -22,7 +22,8 @@ from scipy import sparse
 from .citation import citation_keys
 from .content import load_digest
 from .errors import Problem
-from .grouping import group
+from .grouping import group, theme_phrases
+from .phrases import load_finds, save_finds
 from .model import Digest, Grouping, Paper, Related
 from .relating import relate, tfidf_matrix
 from .slugs import slugify, unique_slug
@@ -139,9 +140,14 @@ def plan_site(content_dir: Path, options: SiteOptions, cache_dir: Path | None = 
     from .render import render_pages
 
     warnings: list[Problem] = []
+    if cache_dir is not None:
+        load_finds(cache_dir / "phrases.pickle")
     digest = load_digest(content_dir, warnings=warnings,
                          cache_file=cache_dir / "papers.pickle" if cache_dir is not None else None)
     analysis = analyse(digest, options)
+    if cache_dir is not None:
+        save_finds(cache_dir / "phrases.pickle", theme_phrases(digest.themes),
+                   (text for p in digest.papers for text in (p.title, p.abstract)))
     pages = render_pages(analysis, options)
     files = plan_feeds(analysis, options) | plan_data(analysis, options) | plan_bibliographies(analysis, options)
     newest = max((p.added for p in digest.papers), default=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import time
 from pathlib import Path
 
@@ -67,3 +68,32 @@ def test_an_unchanged_stamp_is_not_read_again(tmp_path: Path) -> None:
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert load_digest(content, cache_file=cache).papers[0].title == "Graph Networks"
     assert load_digest(content).papers[0].title == "Graph Networkz"
+
+
+def test_phrase_finds_are_saved_and_used_only_for_the_same_phrases_and_code(tmp_path: Path) -> None:
+    from generator import phrases
+
+    saved = tmp_path / "phrases.pickle"
+    texts = ["Diffusion models for speech.", "A graph network."]
+    first = ("diffusion model", "graph network")
+    phrases.phrase_matcher.cache_clear()
+    phrases.save_finds(saved, first, texts)
+    phrases.load_finds(saved)
+    phrases.phrase_matcher.cache_clear()
+    assert [phrases.phrase_matcher(first).find(t) for t in texts] == [frozenset({0}), frozenset({1})]
+
+    # Planted: a saved find is believed, without searching the text again...
+    version, stored_phrases, finds = pickle.loads(saved.read_bytes())
+    finds[phrases.text_key(texts[1])] = frozenset({0, 1})
+    saved.write_bytes(pickle.dumps((version, stored_phrases, finds)))
+    phrases.load_finds(saved)
+    phrases.phrase_matcher.cache_clear()
+    assert phrases.phrase_matcher(first).find(texts[1]) == frozenset({0, 1})
+    # ...but not for other phrases, nor when written by other matching code, nor from a broken file.
+    assert phrases.phrase_matcher(("graph network",)).find(texts[1]) == frozenset({0})
+    for damaged in (pickle.dumps(("other code", stored_phrases, finds)), b"not a pickle"):
+        saved.write_bytes(damaged)
+        phrases.load_finds(saved)
+        phrases.phrase_matcher.cache_clear()
+        assert phrases.phrase_matcher(first).find(texts[1]) == frozenset({1})
+    phrases.phrase_matcher.cache_clear()

@@ -11,22 +11,40 @@ typed and the fragments of the results shown, not the whole index at once.
   their Markdown converted with the site's extensions (generator/plugin.py), in the
   element Material puts a page's content in: not its header, navigation and footer.
 
-Pagefind runs as its command-line tool over a temporary folder of those documents.
-Its Python API (a long-running service) was tried first and left: its reader waits
-0.1 s for each answer, one answer per page (1,000 s for 10,000 papers), and a service
-that is stopped can leave the last files it wrote empty; the command finishes writing
-before it exits.
+Pagefind runs as a service (`pagefind --service`): the documents go to it through a
+pipe, never to disk (writing one file per page and removing them again took 6 to 10 s
+of the build's own thread at 10,000 papers, on two cores), and its answer to the last
+message holds the files of the bundle, which a thread of this module writes into a
+temporary folder that `install` moves into the site. The protocol is spoken here, not
+through Pagefind's Python API, whose reader waits 0.1 s for each answer (1,000 s for
+10,000 papers). It is small: each message, both ways, is a JSON object in base64
+followed by a comma. Pagefind handles the messages one at a time, in order, and reads
+and answers on threads of its own, so all of them can be written before any answer is
+read; it exits as soon as its input ends, even with messages not handled yet, so the
+pipe is closed only once the last answer has been read.
+
+The bundle is asked for (GetFiles) rather than written by Pagefind (WriteFiles): in
+Pagefind 1.5.2 the answer to WriteFiles can come before the last bytes of a file are
+written, and Pagefind exiting then leaves that file cut short (pagefind#1271, fixed
+upstream by flushing each file). Seen here at 10,000 papers: two script files of the
+bundle cut at a multiple of 4 kB.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import html
+import json
+import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from .errors import BuildError
 from .pipeline import SitePlan
@@ -67,8 +85,13 @@ def _shown_as_written(text: str) -> str:
 
 
 class IndexJob:
-    """Pagefind running over the documents of a site, started as soon as they are
-    known, so that it works while MkDocs writes the pages; `finish` waits for it."""
+    """Pagefind indexing the documents of a site, started as soon as they are known, so
+    that it works while MkDocs writes the pages; `finish` waits for it.
+
+    Two threads talk to Pagefind meanwhile: one writes the messages (NewIndex, one
+    AddFile per document, GetFiles), the other reads the answers and writes the files of
+    the last one into a temporary folder. `wait` waits for them; `cancel` may be called
+    at any time, from any thread (a `wait` then raises BuildError)."""
 
     def __init__(self, records: Sequence[SearchRecord], html_pages: Sequence[tuple[str, str]],
                  language: str) -> None:
@@ -78,17 +101,120 @@ class IndexJob:
         if binary is None:
             raise BuildError("search: Pagefind's program is missing; reinstall research-digest "
                              "(it depends on pagefind[bin])")
-        self._work = Path(tempfile.mkdtemp(prefix="digest-search-"))
-        source, self._output = self._work / "pages", self._work / "index"
         documents = [(r.url, record_document(r, language)) for r in records] + list(html_pages)
-        for url, document in documents:
-            path = Path(source, url, "index.html")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(document, encoding="utf-8")
-        self._process = subprocess.Popen(
-            [str(binary), "--site", str(source), "--output-path", str(self._output), "--root-selector", ARTICLE,
-             "--force-language", language, "--quiet"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        # Site-relative directory URLs ("", "papers/x/"), as Pagefind names the file
+        # <url>index.html of a site: "/", "/papers/x/".
+        self._urls = [f"/{url}" for url, _ in documents]  # message n + 1 adds document n
+        messages: list[dict[str, object]] = [
+            {"type": "NewIndex", "config": {"root_selector": ARTICLE, "force_language": language}}]
+        messages += [{"type": "AddFile", "index_id": 0, "url": url, "file_contents": document}
+                     for url, (_, document) in zip(self._urls, documents)]
+        messages.append({"type": "GetFiles", "index_id": 0})
+        self._last = len(messages) - 1  # the message id of GetFiles
+        stream = b"".join(_frame(number, message) for number, message in enumerate(messages))
+        self._work = Path(tempfile.mkdtemp(prefix="digest-search-"))
+        self._output = self._work / "index"
+        self._printed = tempfile.TemporaryFile()  # not a pipe: one nobody reads can fill and stall Pagefind
+        try:
+            self._process = subprocess.Popen(
+                [str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._printed,
+                preexec_fn=_lower_priority if os.name == "posix" else None)
+        except OSError as exc:
+            self._printed.close()
+            shutil.rmtree(self._work, ignore_errors=True)
+            raise BuildError(f"search: Pagefind's program {binary} could not be started: {exc}; reinstall "
+                             "research-digest (it depends on pagefind[bin])") from None
+        self._cancelled = threading.Event()
+        self._failure: str | None = "Pagefind's answers were not read"  # until the reader says how it went
+        self._writer = threading.Thread(target=self._send, args=(stream,), name="digest-search-in", daemon=True)
+        self._reader = threading.Thread(target=self._receive, name="digest-search-out", daemon=True)
+        self._writer.start()
+        self._reader.start()
+
+    def _send(self, stream: bytes) -> None:
+        """Write every message (the writer thread). If Pagefind has ended or been killed
+        the write fails; the reader then finds the end of the answers and says why."""
+        assert self._process.stdin is not None
+        try:
+            self._process.stdin.write(stream)
+            self._process.stdin.flush()
+        except OSError:  # BrokenPipeError: Pagefind is gone
+            self._process.kill()  # so that the reader never waits for answers that will not come
+
+    def _receive(self) -> None:
+        """Read the answers, then write the bundle (the reader thread); leave in
+        `_failure` what went wrong, or None."""
+        assert self._process.stdout is not None and self._process.stdin is not None
+        try:
+            files, failure = self._read_answers(self._process.stdout)
+            if failure is None:
+                self._writer.join()  # done: Pagefind has read every message
+                with contextlib.suppress(OSError):
+                    self._process.stdin.close()  # Pagefind exits at the end of its input
+                self._process.wait()
+                failure = self._write_bundle(files)
+        except Exception as exc:  # a bug here: `wait` reports it, on the build's thread
+            failure = f"reading Pagefind's answers failed: {exc!r}"
+        if failure is not None and self._cancelled.is_set():
+            failure = "the index was cancelled before it was made"
+        elif failure is not None:
+            self._stop()
+            failure += self._printed_text()
+        self._process.stdout.close()
+        self._printed.close()
+        self._failure = failure
+
+    def _read_answers(self, stdout: IO[bytes]) -> tuple[list[dict[str, str]], str | None]:
+        """Read answers up to the last, whose files are returned; or what went wrong."""
+        pending: list[bytes] = []  # the start of an answer (the last is about 25 MB at 10,000 papers)
+        while chunk := stdout.read1(1 << 20):  # type: ignore[attr-defined]
+            *ended, rest = chunk.split(b",")
+            if ended:
+                ended[0] = b"".join([*pending, ended[0]])
+                pending = []
+            for frame in ended:
+                try:
+                    answer = json.loads(base64.b64decode(frame, validate=True))
+                    number, payload = answer["message_id"], answer["payload"]
+                    kind = payload["type"]
+                    files = payload["files"] if number == self._last and kind != "Error" else []
+                except (ValueError, TypeError, KeyError):
+                    return [], f"Pagefind's answer is not in the form research-digest knows: {frame[:200]!r}"
+                if kind == "Error":
+                    page = f" {self._urls[number - 1]}" if 1 <= number <= len(self._urls) else ""
+                    original = payload.get("original_message")
+                    return [], (f"Pagefind could not index{page}: {payload.get('message')}"
+                                + (f" (in answer to {original})" if original else ""))
+                if number == 0 and payload.get("index_id") != 0:
+                    return [], f"Pagefind made index {payload.get('index_id')!r}, not the index 0 every message names"
+                if number == self._last:
+                    return files, None
+            pending.append(rest)
+        self._stop()
+        return [], f"Pagefind stopped (exit status {self._process.returncode}) before it made the index"
+
+    def _write_bundle(self, files: Sequence[dict[str, str]]) -> str | None:
+        """Write the files of the answer to GetFiles (each a path in the bundle and its
+        content in base64); what went wrong, or None."""
+        made: set[Path] = set()
+        try:
+            for file in files:
+                if self._cancelled.is_set():
+                    return "cancelled"
+                path = self._output / file["path"]
+                if path.parent not in made:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(path.parent)
+                path.write_bytes(base64.b64decode(file["content"]))
+        except OSError as exc:
+            return f"the index could not be written to {self._output}: {exc}"
+        return None
+
+    def _printed_text(self) -> str:
+        """What Pagefind printed (Rust prints a panic's message on stderr), to add to an error."""
+        self._printed.seek(0)
+        printed = self._printed.read().decode("utf-8", "replace").strip()
+        return f"\nPagefind printed:\n{printed}" if printed else ""
 
     def finish(self, folder: Path) -> None:
         """Wait for Pagefind, then put the index at `folder`."""
@@ -99,20 +225,48 @@ class IndexJob:
             self.cancel()
 
     def wait(self) -> None:
-        output, _ = self._process.communicate()
-        if self._process.returncode != 0:
-            raise BuildError(f"search: Pagefind failed:\n{output}")
+        """Wait until the bundle is written. Raises BuildError if Pagefind answered with
+        an error, ended before its last answer, or the job was cancelled."""
+        self._reader.join()
+        if self._failure is not None:
+            raise BuildError(f"search: {self._failure}")
 
     def install(self, folder: Path) -> None:
         """Put the finished index at `folder`, replacing what was there."""
         shutil.rmtree(folder, ignore_errors=True)
         shutil.move(str(self._output), folder)
 
-    def cancel(self) -> None:
+    def _stop(self) -> None:
         if self._process.poll() is None:
             self._process.kill()
-            self._process.wait()
+        self._process.wait()
+
+    def cancel(self) -> None:
+        """Stop Pagefind if it still runs and remove its files; safe to call again."""
+        self._cancelled.set()
+        self._stop()
+        self._writer.join(timeout=10)  # its write fails at once once Pagefind is killed
+        if not self._writer.is_alive():  # (else it holds the pipe: leave that to the collector)
+            assert self._process.stdin is not None
+            with contextlib.suppress(OSError):
+                self._process.stdin.close()
+        self._reader.join()  # it meets the end of Pagefind's output, or stops writing the bundle
         shutil.rmtree(self._work, ignore_errors=True)
+
+
+def _frame(number: int, message: dict[str, object]) -> bytes:
+    """A message to Pagefind's service: JSON in base64, ended by a comma."""
+    return base64.b64encode(json.dumps({"message_id": number, "payload": message}).encode()) + b","
+
+
+def _lower_priority() -> None:
+    """Run in Pagefind's process before it starts, so that every thread it starts has
+    it. MkDocs renders the pages on one thread meanwhile, and the build waits for that
+    thread: on a machine with few cores, or busy with other work, Pagefind would take
+    turns with it. At a lower priority Pagefind gets the time MkDocs leaves, and the whole
+    machine once MkDocs is done. Kept to one call: `preexec_fn` runs between fork and
+    exec, where little is safe in a process with threads."""
+    os.nice(10)
 
 
 def write_index(folder: Path, records: Sequence[SearchRecord], html_pages: Sequence[tuple[str, str]],

@@ -1,0 +1,142 @@
+"""IndexJob: Pagefind's service, fed through its protocol, makes the search bundle.
+
+Small record sets, real Pagefind; a stand-in program (PAGEFIND_BINARY_PATH) plays a
+Pagefind that stops early or answers nonsense.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import stat
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator import search
+from generator.errors import BuildError
+from generator.search import IndexJob, SearchRecord, write_index
+
+ABOUT = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body>'
+         '<article class="md-content__inner"><h1>About this digest</h1><p>Curated by the lab.</p>'
+         '</article></body></html>')
+
+
+def records(count: int) -> list[SearchRecord]:
+    home = SearchRecord(url="", title="Research digest", text="Papers on causal reasoning, read weekly.")
+    empty = SearchRecord(url="archive/", title="Archive", text="")  # no text: Pagefind leaves it out
+    return [home, empty] + [SearchRecord(url=f"papers/paper-{n}/", title=f"Paper {n} on topic {n % 7}",
+                                         text=f"An abstract about graphs, number {n}, and causal effects {n % 5}.")
+                            for n in range(count)]
+
+
+def bundle(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def fragments(folder: Path) -> dict[str, dict[str, object]]:
+    """The bundle's pages by URL (each fragment is gzip of "pagefind_dcd" and JSON)."""
+    pages = {}
+    for path in (folder / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        page = json.loads(data[len(b"pagefind_dcd"):])
+        pages[page["url"]] = page
+    return pages
+
+
+def pagefind_children() -> list[int]:
+    """This process's child processes running Pagefind (Linux)."""
+    children = [int(pid) for task in Path("/proc/self/task").iterdir()
+                for pid in (task / "children").read_text().split()]
+    return [pid for pid in children if Path(f"/proc/{pid}/comm").read_text().strip() == "pagefind"]
+
+
+def job_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("digest-search-")]
+
+
+@pytest.fixture
+def temp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The folder tempfile makes its folders in, for this test alone."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    yield folder
+
+
+def fake_pagefind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> None:
+    program = tmp_path / "pagefind"
+    program.write_text(f"#!/bin/sh\n{script}\n")
+    program.chmod(program.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+
+
+def test_the_same_records_give_the_same_bytes(tmp_path: Path, temp_dir: Path) -> None:
+    write_index(tmp_path / "a", records(60), [("about/", ABOUT)], "en")
+    write_index(tmp_path / "b", records(60), [("about/", ABOUT)], "en")
+    first, second = bundle(tmp_path / "a"), bundle(tmp_path / "b")
+    assert first == second
+    assert {"pagefind.js", "pagefind-ui.js", "pagefind-entry.json", "wasm.en.pagefind"} <= set(first)
+    entry = json.loads(first["pagefind-entry.json"])
+    assert entry["languages"]["en"]["page_count"] == 62  # the papers, home and about: not the empty archive
+    assert list(temp_dir.iterdir()) == []
+
+
+def test_pages_have_the_urls_of_the_site(tmp_path: Path, temp_dir: Path) -> None:
+    write_index(tmp_path / "index", records(2), [("about/", ABOUT)], "en")
+    pages = fragments(tmp_path / "index")
+    assert sorted(pages) == ["/", "/about/", "/papers/paper-0/", "/papers/paper-1/"]
+    assert pages["/papers/paper-1/"]["meta"] == {"title": "Paper 1 on topic 1"}
+    assert pages["/papers/paper-1/"]["content"] == "An abstract about graphs, number 1, and causal effects 1."
+    assert pages["/about/"]["content"] == "About this digest. Curated by the lab."
+
+
+def test_an_error_answer_from_pagefind_is_a_build_error(tmp_path: Path, temp_dir: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "ARTICLE", "article[")  # a selector Pagefind cannot parse
+    with pytest.raises(BuildError) as error:
+        write_index(tmp_path / "index", records(3), [], "en")
+    message = str(error.value)
+    assert message.startswith("search: Pagefind could not index /: Task join error: ")
+    assert "\nPagefind printed:\n" in message and "panicked" in message
+    assert not (tmp_path / "index").exists()
+    assert list(temp_dir.iterdir()) == []
+    assert pagefind_children() == [] and job_threads() == []
+
+
+def test_pagefind_stopping_early_is_a_build_error(tmp_path: Path, temp_dir: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_pagefind(tmp_path, monkeypatch, "echo 'out of memory' >&2\nexit 3")
+    with pytest.raises(BuildError) as error:
+        write_index(tmp_path / "index", records(3), [], "en")
+    assert str(error.value) == ("search: Pagefind stopped (exit status 3) before it made the index\n"
+                                "Pagefind printed:\nout of memory")
+    assert list(temp_dir.iterdir()) == []
+    assert job_threads() == []
+
+
+def test_an_answer_out_of_protocol_is_a_build_error(tmp_path: Path, temp_dir: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_pagefind(tmp_path, monkeypatch, "printf 'Running Pagefind v9,'\nexec cat >/dev/null")
+    with pytest.raises(BuildError) as error:
+        write_index(tmp_path / "index", records(3), [], "en")
+    assert str(error.value) == ("search: Pagefind's answer is not in the form research-digest knows: "
+                                "b'Running Pagefind v9'")
+    assert list(temp_dir.iterdir()) == []
+    assert job_threads() == []
+
+
+def test_cancel_mid_run_leaves_no_process_thread_or_folder(tmp_path: Path, temp_dir: Path) -> None:
+    job = IndexJob(records(3000), [], "en")  # several seconds of Pagefind's work
+    assert len(pagefind_children()) == 1 and len(list(temp_dir.iterdir())) == 1
+    job.cancel()
+    assert pagefind_children() == []
+    assert list(temp_dir.iterdir()) == []
+    assert job_threads() == []
+    with pytest.raises(BuildError, match="^search: the index was cancelled before it was made$"):
+        job.wait()
+    job.cancel()  # again: nothing left to do

@@ -131,8 +131,11 @@ def author_slugs(papers: Sequence[Paper]) -> dict[str, str]:
     return slugs
 
 
-def plan_site(content_dir: Path, options: SiteOptions, cache_dir: Path | None = None) -> SitePlan:
-    """The whole site. With a cache_dir, unchanged paper files are not read again."""
+def plan_site(content_dir: Path, options: SiteOptions, cache_dir: Path | None = None,
+              on_read: Callable[[Digest], None] | None = None) -> SitePlan:
+    """The whole site. With a cache_dir, unchanged paper files are not read again.
+    on_read is called with the papers as soon as they are read (the search index starts
+    then)."""
     # Imported here: they import this module's records.
     from .citation import plan_bibliographies
     from .data import plan_data
@@ -144,6 +147,8 @@ def plan_site(content_dir: Path, options: SiteOptions, cache_dir: Path | None = 
         load_finds(cache_dir / "phrases.pickle")
     digest = load_digest(content_dir, warnings=warnings,
                          cache_file=cache_dir / "papers.pickle" if cache_dir is not None else None)
+    if on_read is not None:
+        on_read(digest)
     analysis = analyse(digest, options)
     if cache_dir is not None:
         save_finds(cache_dir / "phrases.pickle", theme_phrases(digest.themes),

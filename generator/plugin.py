@@ -32,9 +32,10 @@ from mkdocs.structure.toc import get_toc
 from .cache import CACHE_DIR, PageCache, fingerprint, page_hash
 from .content import PAPERS_DIR, THEMES_FILE
 from .errors import DigestError
+from .model import Digest
 from .pipeline import FeedLink, PlannedPage, SiteOptions, SitePlan, feed_links, plan_site, source_path
 from .render import default_templates
-from .search import SEARCH_DIR, IndexJob, search_records
+from .search import SEARCH_DIR, IndexJob, SearchRecord, paper_records, search_records
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -78,6 +79,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         self._generation = 0  # of search indexes under `digest serve`: only the newest is installed
         self._lock = threading.Lock()
         self._background: IndexJob | None = None  # under `digest serve`, the index being built
+        self._paper_records: list[SearchRecord] = []  # the papers', in the order the index gets them
 
     def on_config(self, config: Any) -> Any:
         if not config.use_directory_urls:
@@ -133,9 +135,16 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
 
     def on_files(self, files: Files, config: Any) -> Files:
         content_dir = Path(config.docs_dir)
+        options = self.options(config)
+
+        def on_read(digest: Digest) -> None:
+            self._paper_records = paper_records(digest, options)
+            if not self._serving:  # (a preview starts it once its pages are written)
+                self._search = self._start_search(config, self._paper_records)
+
         try:
-            self.plan = plan_site(content_dir, self.options(config), cache_dir=self.cache.root)
-        except DigestError as exc:
+            self.plan = plan_site(content_dir, options, cache_dir=self.cache.root, on_read=on_read)
+        except DigestError as exc:  # (on_build_error stops a search index started)
             raise PluginError(str(exc)) from None
         for problem in self.plan.warnings:  # under --strict, MkDocs counts these and fails
             log.warning(str(problem).replace(": warning: ", ": ", 1))
@@ -176,8 +185,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
             files.append(File.generated(config, asset, abs_src_path=str(mathjax / mathjax_file)))
         if self._serving:
             self._stop_background_search()  # an index of older content: it would compete for the CPU
-        else:
-            self._search = self._start_search(config)
+        elif self._search is not None:
+            self._add_rest(self._search, config)
         return files
 
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
@@ -243,15 +252,24 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         # Its presence also keeps this plugin object across `digest serve` rebuilds.
         self._serving = command == "serve"
 
-    def _start_search(self, config: Any) -> IndexJob:
-        """Start the search index as soon as the plan is made: Pagefind (several seconds
-        at 10,000 papers) then works on the other core while MkDocs renders and writes."""
-        language = _language(config)
-        own = [(f.url, _own_page_document(f, config, language)) for f in self._own_pages]
+    def _start_search(self, config: Any, records: list[SearchRecord]) -> IndexJob:
+        """Start the search index with these records. A build starts it with the papers'
+        as soon as they are read: Pagefind (seconds at 10,000 papers) then works on the
+        other core while the build goes on; _add_rest gives it the rest."""
         try:
-            return IndexJob(search_records(self.plan), [(u, d) for u, d in own if d], language)
+            job = IndexJob(_language(config), scratch=self.cache.root)
         except DigestError as exc:
             raise PluginError(str(exc)) from None
+        job.add(records)
+        return job
+
+    def _add_rest(self, job: IndexJob, config: Any) -> None:
+        """The rest of the planned pages, then the curator's own pages; and no more."""
+        job.add(search_records(self.plan, known=self._paper_records)[len(self._paper_records):])
+        language = _language(config)
+        own = [(f.url, _own_page_document(f, config, language)) for f in self._own_pages]
+        job.add_pages([(url, document) for url, document in own if document])
+        job.close()
 
     def on_post_build(self, config: Any) -> None:
         self._restore_build_date()  # the sitemap, the only page that needs it, is written
@@ -260,7 +278,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         folder = Path(config.site_dir) / SEARCH_DIR
         if self._serving:
             # A preview shows the pages at once; their search index follows when it is ready.
-            background = self._start_search(config)
+            background = self._start_search(config, self._paper_records)
+            self._add_rest(background, config)
             with self._lock:
                 self._generation += 1
                 self._background = background

@@ -37,6 +37,7 @@ import contextlib
 import html
 import json
 import os
+import queue
 import shutil
 import subprocess
 import tempfile
@@ -47,7 +48,8 @@ from pathlib import Path
 from typing import IO
 
 from .errors import BuildError
-from .pipeline import SitePlan
+from .model import Digest
+from .pipeline import SiteOptions, SitePlan
 
 SEARCH_DIR = "pagefind"  # the bundle's folder in the site
 ARTICLE = "article.md-content__inner"  # Material's element for a page's own content
@@ -60,10 +62,20 @@ class SearchRecord:
     text: str  # plain text, like a paper's abstract
 
 
-def search_records(plan: SitePlan) -> list[SearchRecord]:
-    """One record per planned page, in a fixed order."""
-    return [SearchRecord(url=page.url, title=page.title, text=page.search_text)
-            for _, page in sorted(plan.pages.items())]
+def search_records(plan: SitePlan, known: Sequence[SearchRecord] = ()) -> list[SearchRecord]:
+    """One record per planned page: those already `known` (see paper_records) in their
+    order, then the others by source path: a fixed order, as Pagefind numbers pages in
+    the order they come."""
+    urls = {record.url for record in known}
+    return [*known, *(SearchRecord(url=page.url, title=page.title, text=page.search_text)
+                      for _, page in sorted(plan.pages.items()) if page.url not in urls)]
+
+
+def paper_records(digest: Digest, options: SiteOptions) -> list[SearchRecord]:
+    """The records of the paper pages, known as soon as the papers are read (the same
+    as their planned pages': render.render_pages searches a paper by its abstract)."""
+    return [SearchRecord(url=options.paper_url.format(slug=paper.slug), title=paper.title, text=paper.abstract)
+            for paper in sorted(digest.papers, key=lambda p: p.slug)]
 
 
 def record_document(record: SearchRecord, language: str) -> str:
@@ -85,34 +97,33 @@ def _shown_as_written(text: str) -> str:
 
 
 class IndexJob:
-    """Pagefind indexing the documents of a site, started as soon as they are known, so
-    that it works while MkDocs writes the pages; `finish` waits for it.
+    """Pagefind indexing the documents of a site, started as soon as the first are known
+    (`add`, `add_pages`; `close` after the last), so that it works while the build goes
+    on; `finish` waits for it.
 
     Two threads talk to Pagefind meanwhile: one writes the messages (NewIndex, one
-    AddFile per document, GetFiles), the other reads the answers and writes the files of
-    the last one into a temporary folder. `wait` waits for them; `cancel` may be called
-    at any time, from any thread (a `wait` then raises BuildError)."""
+    AddFile per document, GetFiles) as they are queued, the other reads the answers and
+    writes the files of the last one into a temporary folder. `wait` waits for them;
+    `cancel` may be called at any time, from any thread (a `wait` then raises BuildError)."""
 
-    def __init__(self, records: Sequence[SearchRecord], html_pages: Sequence[tuple[str, str]],
-                 language: str) -> None:
+    def __init__(self, language: str, scratch: Path | None = None) -> None:
+        """Start Pagefind; its temporary folder goes in `scratch` (best on the site's file
+        system, so that `install` is a rename)."""
         from pagefind.service import get_executable
 
         binary = get_executable()
         if binary is None:
             raise BuildError("search: Pagefind's program is missing; reinstall research-digest "
                              "(it depends on pagefind[bin])")
-        documents = [(r.url, record_document(r, language)) for r in records] + list(html_pages)
-        # Site-relative directory URLs ("", "papers/x/"), as Pagefind names the file
-        # <url>index.html of a site: "/", "/papers/x/".
-        self._urls = [f"/{url}" for url, _ in documents]  # message n + 1 adds document n
-        messages: list[dict[str, object]] = [
-            {"type": "NewIndex", "config": {"root_selector": ARTICLE, "force_language": language}}]
-        messages += [{"type": "AddFile", "index_id": 0, "url": url, "file_contents": document}
-                     for url, (_, document) in zip(self._urls, documents)]
-        messages.append({"type": "GetFiles", "index_id": 0})
-        self._last = len(messages) - 1  # the message id of GetFiles
-        stream = b"".join(_frame(number, message) for number, message in enumerate(messages))
-        self._work = Path(tempfile.mkdtemp(prefix="digest-search-"))
+        self._language = language
+        self._urls: list[str] = []  # message n + 1 adds document n
+        self._last: int | None = None  # the message id of GetFiles, once `close` sent it
+        self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._queue.put(_frame(0, {"type": "NewIndex",
+                                   "config": {"root_selector": ARTICLE, "force_language": language}}))
+        if scratch is not None:
+            scratch.mkdir(parents=True, exist_ok=True)
+        self._work = Path(tempfile.mkdtemp(prefix="digest-search-", dir=scratch))
         self._output = self._work / "index"
         self._printed = tempfile.TemporaryFile()  # not a pipe: one nobody reads can fill and stall Pagefind
         try:
@@ -126,18 +137,42 @@ class IndexJob:
                              "research-digest (it depends on pagefind[bin])") from None
         self._cancelled = threading.Event()
         self._failure: str | None = "Pagefind's answers were not read"  # until the reader says how it went
-        self._writer = threading.Thread(target=self._send, args=(stream,), name="digest-search-in", daemon=True)
+        self._writer = threading.Thread(target=self._send, name="digest-search-in", daemon=True)
         self._reader = threading.Thread(target=self._receive, name="digest-search-out", daemon=True)
         self._writer.start()
         self._reader.start()
 
-    def _send(self, stream: bytes) -> None:
-        """Write every message (the writer thread). If Pagefind has ended or been killed
-        the write fails; the reader then finds the end of the answers and says why."""
+    def add(self, records: Sequence[SearchRecord]) -> None:
+        """Index these records (each as a small document: see record_document)."""
+        self.add_pages([(r.url, record_document(r, self._language)) for r in records])
+
+    def add_pages(self, pages: Sequence[tuple[str, str]]) -> None:
+        """Index these (url, HTML) pages."""
+        assert self._last is None, "add after close"
+        frames = []
+        for url, document in pages:
+            # Site-relative directory URLs ("", "papers/x/"), as Pagefind names the file
+            # <url>index.html of a site: "/", "/papers/x/".
+            self._urls.append(f"/{url}")
+            frames.append(_frame(len(self._urls), {"type": "AddFile", "index_id": 0, "url": f"/{url}",
+                                                   "file_contents": document}))
+        self._queue.put(b"".join(frames))
+
+    def close(self) -> None:
+        """No more documents: ask for the bundle."""
+        self._last = len(self._urls) + 1
+        self._queue.put(_frame(self._last, {"type": "GetFiles", "index_id": 0}))
+        self._queue.put(None)
+
+    def _send(self) -> None:
+        """Write the messages as they are queued (the writer thread). If Pagefind has ended
+        or been killed the write fails; the reader then finds the end of the answers and
+        says why."""
         assert self._process.stdin is not None
         try:
-            self._process.stdin.write(stream)
-            self._process.stdin.flush()
+            while (frames := self._queue.get()) is not None:
+                self._process.stdin.write(frames)
+                self._process.stdin.flush()
         except OSError:  # BrokenPipeError: Pagefind is gone
             self._process.kill()  # so that the reader never waits for answers that will not come
 
@@ -245,6 +280,7 @@ class IndexJob:
         """Stop Pagefind if it still runs and remove its files; safe to call again."""
         self._cancelled.set()
         self._stop()
+        self._queue.put(None)  # a writer waiting for more messages stops
         self._writer.join(timeout=10)  # its write fails at once once Pagefind is killed
         if not self._writer.is_alive():  # (else it holds the pipe: leave that to the collector)
             assert self._process.stdin is not None
@@ -272,4 +308,8 @@ def _lower_priority() -> None:
 def write_index(folder: Path, records: Sequence[SearchRecord], html_pages: Sequence[tuple[str, str]],
                 language: str) -> None:
     """Write a fresh index into `folder`. `html_pages` are (url, HTML) pairs."""
-    IndexJob(records, html_pages, language).finish(folder)
+    job = IndexJob(language)
+    job.add(records)
+    job.add_pages(html_pages)
+    job.close()
+    job.finish(folder)

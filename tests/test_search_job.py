@@ -18,7 +18,10 @@ import pytest
 
 from generator import search
 from generator.errors import BuildError
-from generator.search import IndexJob, SearchRecord, write_index
+from generator.content import load_digest
+from generator.pipeline import SiteOptions, plan_site
+from generator.search import IndexJob, SearchRecord, paper_records, search_records, write_index
+from tests.conftest import REPO
 
 ABOUT = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body>'
          '<article class="md-content__inner"><h1>About this digest</h1><p>Curated by the lab.</p>'
@@ -131,7 +134,9 @@ def test_an_answer_out_of_protocol_is_a_build_error(tmp_path: Path, temp_dir: Pa
 
 
 def test_cancel_mid_run_leaves_no_process_thread_or_folder(tmp_path: Path, temp_dir: Path) -> None:
-    job = IndexJob(records(3000), [], "en")  # several seconds of Pagefind's work
+    job = IndexJob("en")
+    job.add(records(3000))  # several seconds of Pagefind's work
+    job.close()
     assert len(pagefind_children()) == 1 and len(list(temp_dir.iterdir())) == 1
     job.cancel()
     assert pagefind_children() == []
@@ -140,3 +145,21 @@ def test_cancel_mid_run_leaves_no_process_thread_or_folder(tmp_path: Path, temp_
     with pytest.raises(BuildError, match="^search: the index was cancelled before it was made$"):
         job.wait()
     job.cancel()  # again: nothing left to do
+
+
+def test_cancel_before_the_last_document_leaves_nothing(temp_dir: Path) -> None:
+    job = IndexJob("en")
+    job.add(records(5))  # and no close: its writer waits for more
+    job.cancel()
+    assert pagefind_children() == [] and job_threads() == [] and list(temp_dir.iterdir()) == []
+
+
+def test_the_papers_records_known_early_are_the_planned_pages_records() -> None:
+    options = SiteOptions(site_url="https://example.org/", paper_url="p/{slug}/")
+    digest = load_digest(REPO / "content")
+    plan = plan_site(REPO / "content", options)
+    early = paper_records(digest, options)
+    assert len(early) == 193
+    records = search_records(plan, known=early)
+    assert records[:193] == early
+    assert sorted(records, key=lambda r: r.url) == sorted(search_records(plan), key=lambda r: r.url)

@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from .charts import bar_chart
 from .citation import absolute, bibtex
 from .errors import BuildError
-from .model import LINK_KINDS, Paper, Theme
+from .model import LINK_KINDS, Membership, Paper, Theme
 from .pipeline import Analysis, FeedLink, PlannedPage, SiteOptions, feed_links, source_path
 
 LINK_LABELS = {"arxiv": "arXiv", "pdf": "PDF", "code": "Code", "project": "Project page", "data": "Data"}
@@ -269,7 +269,11 @@ class _PageKeys:
 
     def __init__(self) -> None:
         self._hashes: dict[int, tuple[object, str]] = {}  # id -> (the object, kept alive; its hash)
-        self._table = {Paper: self._reduce, Theme: self._reduce, SiteOptions: self._reduce}
+        self._table: dict[type, Callable[[Any], tuple[Any, ...]]] = {
+            Paper: self._reduce, Theme: self._reduce, SiteOptions: self._reduce, FeedLink: self._reduce,
+            # A membership is on one page only: pickled as a plain tuple, faster than a dataclass.
+            Membership: lambda m: (tuple, ((m.theme, m.score, m.reasons, m.pinned),)),
+        }
 
     def key(self, context: object) -> str:
         buffer = io.BytesIO()
@@ -278,7 +282,7 @@ class _PageKeys:
         pickler.dump(context)
         return hashlib.blake2b(buffer.getbuffer(), digest_size=20).hexdigest()
 
-    def _reduce(self, obj: Paper | Theme | SiteOptions) -> tuple[type[str], tuple[str]]:
+    def _reduce(self, obj: Paper | Theme | SiteOptions | FeedLink) -> tuple[type[str], tuple[str]]:
         known = self._hashes.get(id(obj))
         if known is None:
             digest = hashlib.blake2b(pickle.dumps(obj, protocol=5), digest_size=20).hexdigest()

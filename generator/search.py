@@ -92,6 +92,8 @@ def _shown_as_written(text: str) -> str:
     `<` and `>` of a text before it marks the words found in it, but not `&`, so a word
     like `&lt;b&gt;` or `&copy` would show as characters. Such words get their `&`
     escaped; a word the browser shows as written (`R&D`) is kept, and found."""
+    if "&" not in text:
+        return " ".join(text.split())
     return " ".join(word.replace("&", "&amp;") if "&" in word and html.unescape(word) != word else word
                     for word in text.split())
 

@@ -139,7 +139,11 @@ def surface_form(term: str, texts: Sequence[str]) -> str | None:
     mark a name or an acronym ("LoRA", "SFT", "LLMs"), not where they start a title word.
     """
     pattern = _term_pattern(term)
-    forms = Counter(m.group(0) for text in texts for m in pattern.finditer(text))
+    # Only texts holding every word of the term can match: a substring test first is
+    # many times cheaper than the pattern (casefold, as the pattern ignores case).
+    words = term.split()
+    forms = Counter(m.group(0) for text in texts if all(w in text.casefold() for w in words)
+                    for m in pattern.finditer(text))
     if not forms:
         return None
     form = min(forms, key=lambda f: (-forms[f], f))
@@ -189,6 +193,7 @@ def auto_themes(papers: Sequence[Paper], matrix: sparse.csr_matrix, terms: Seque
     memberships: dict[str, tuple[Membership, ...]] = {}
     top_terms: dict[str, tuple[str, ...]] = {}
     taken = set(taken_slugs)
+    term_index = {t: j for j, t in enumerate(terms)}
     for number in range(int(labels.max()) + 1):
         rows = np.flatnonzero(labels == number)
         members = [papers[i] for i in rows.tolist()]
@@ -201,10 +206,10 @@ def auto_themes(papers: Sequence[Paper], matrix: sparse.csr_matrix, terms: Seque
         themes.append(Theme(slug=slug, title=title, automatic=True,
                             description=describe(best[:4], members)))
         top_terms[slug] = tuple(best[:10])
-        term_index = {t: j for j, t in enumerate(terms)}
-        for i in rows.tolist():
-            row = matrix[i]
-            weights = {t: row[0, term_index[t]] for t in best}
+        # Each member's weights of the theme's terms, read in one block, not cell by cell.
+        block = matrix[rows][:, [term_index[t] for t in best]].toarray()
+        for i, row in zip(rows.tolist(), block.tolist()):
+            weights = dict(zip(best, row))
             reasons = tuple(t for t in sorted(best, key=lambda t: (-weights[t], t)) if weights[t] > 0)
             memberships[papers[i].slug] = (Membership(theme=slug, score=0.0, reasons=reasons[:REASON_TERMS]),)
     return AutoThemes(themes=tuple(themes), memberships=memberships, top_terms=top_terms)

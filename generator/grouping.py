@@ -29,8 +29,9 @@ MAX_THEMES_PER_PAPER = 3
 def compile_rules(themes: Iterable[Theme]) -> tuple[PhraseMatcher, list[tuple[str, str]]]:
     """One matcher over every phrase, and each phrase number's (theme slug, phrase),
     numbered theme by theme in the order the taxonomy lists them."""
+    themes = tuple(themes)
     rules = [(theme.slug, phrase) for theme in themes for phrase in theme.match]
-    return phrase_matcher(tuple(phrase for _, phrase in rules)), rules
+    return phrase_matcher(theme_phrases(themes)), rules
 
 
 def theme_phrases(themes: Iterable[Theme]) -> tuple[str, ...]:

@@ -51,30 +51,40 @@ def tfidf_matrix(papers: Sequence[Paper]) -> tuple[sparse.csr_matrix, list[str]]
     many = n >= 50
     # Terms in one paper only, or in more than half of them, say nothing about topics.
     min_df, max_df = (2, n // 2) if many else (1, n)
-    tokens: list[str] = []
-    lengths = []
-    for paper in papers:
-        found = _WORD.findall(paper_text(paper).lower())
-        tokens += found
-        lengths.append(len(found))
-    words = sorted(set(tokens))
-    word_id = {w: i for i, w in enumerate(words)}
-    ids = np.fromiter(map(word_id.__getitem__, tokens), dtype=np.int64, count=len(tokens))
-    paper_of = np.repeat(np.arange(n), lengths)
+    # Words numbered as first seen, a batch of papers at a time: a digest's every word
+    # as a Python string at once took gigabytes at 100,000 papers.
+    word_id: dict[str, int] = {}
+    ids_parts, lengths = [], []
+    for start in range(0, n, 1000):
+        tokens: list[str] = []
+        for paper in papers[start:start + 1000]:
+            found = _WORD.findall(paper_text(paper).lower())
+            tokens += found
+            lengths.append(len(found))
+        for word in sorted(set(tokens).difference(word_id)):
+            word_id[word] = len(word_id)
+        ids_parts.append(np.fromiter(map(word_id.__getitem__, tokens), dtype=np.int64, count=len(tokens)))
+    words = list(word_id)
+    ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, np.int64)
+    paper_of = np.repeat(np.arange(n, dtype=np.int32), lengths)
     kept = ~np.isin(ids, [word_id[w] for w in ENGLISH_STOP_WORDS if w in word_id])
     ids, paper_of = ids[kept], paper_of[kept]
     # A pair is two neighbouring words of one paper (stop words dropped first).
     same_paper = paper_of[:-1] == paper_of[1:]
     keys = np.concatenate((ids, ((ids[:-1] + 1) * _PAIR + ids[1:])[same_paper]))
     rows = np.concatenate((paper_of, paper_of[:-1][same_paper]))
+    del ids, paper_of, same_paper, kept
     # Number the distinct keys in sorted order: np.unique, without its slower inverse.
     order = np.argsort(keys, kind="stable")
+    keys = keys[order]
     first = np.ones(len(keys), dtype=bool)
-    first[1:] = keys[order][1:] != keys[order][:-1]
-    distinct = keys[order][first]
-    term_of = np.empty(len(keys), dtype=np.int64)
+    first[1:] = keys[1:] != keys[:-1]
+    distinct = keys[first]
+    del keys
+    term_of = np.empty(len(order), dtype=np.int32)
     term_of[order] = np.cumsum(first) - 1
-    counts = sparse.csr_matrix((np.ones(len(keys)), (rows, term_of)), shape=(n, len(distinct)))
+    del order, first
+    counts = sparse.csr_matrix((np.ones(len(rows)), (rows, term_of)), shape=(n, len(distinct)))
     df = np.bincount(counts.indices, minlength=len(distinct))
     frequent = np.flatnonzero((df >= min_df) & (df <= max_df))
     names = [words[k] if k < _PAIR else f"{words[k // _PAIR - 1]} {words[k % _PAIR]}"

@@ -110,8 +110,9 @@ class Analysis:
 
 def analyse(digest: Digest, options: SiteOptions) -> Analysis:
     matrix, terms = tfidf_matrix(digest.papers)  # one TF-IDF for grouping and relating
-    # Relating is mostly a sparse product in C++ that releases the GIL: it runs on the
-    # other core while grouping runs here. The result is the same either way.
+    # Relating runs in a thread beside grouping: its sparse product (C++, on two threads)
+    # lets grouping run part of the time. 0.3-0.5 s of 5 s at 10,000 papers, measured
+    # against running them one after the other; the result is the same either way.
     with ThreadPoolExecutor(max_workers=1) as pool:
         related = pool.submit(relate, digest.papers, matrix, k=options.related)
         grouping = group(digest, matrix, terms)

@@ -134,6 +134,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         )
 
     def on_files(self, files: Files, config: Any) -> Files:
+        if self._serving:
+            self._stop_background_search()  # an index of older content: it would compete for the CPU
         content_dir = Path(config.docs_dir)
         options = self.options(config)
 
@@ -183,9 +185,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         mathjax = _mathjax_dir()
         for asset, mathjax_file in MATHJAX.items():
             files.append(File.generated(config, asset, abs_src_path=str(mathjax / mathjax_file)))
-        if self._serving:
-            self._stop_background_search()  # an index of older content: it would compete for the CPU
-        elif self._search is not None:
+        if self._search is not None:
             self._add_rest(self._search, config)
         return files
 

@@ -104,28 +104,36 @@ def text_key(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
-# Finds an earlier build saved, for one list of phrases (load_finds).
-_saved: tuple[tuple[str, ...], dict[bytes, frozenset[int]]] = ((), {})
+# Where an earlier build saved its finds (load_finds); read when a matcher is made.
+_saved_at: Path | None = None
 
 
 @functools.lru_cache(maxsize=8)
 def phrase_matcher(phrases: tuple[str, ...]) -> PhraseMatcher:
     """The matcher for these phrases, shared by everything that asks about them."""
-    return PhraseMatcher(phrases, known=_saved[1] if _saved[0] == phrases else None)
+    return PhraseMatcher(phrases, known=_saved_finds(phrases))
 
 
 def load_finds(path: Path) -> None:
-    """Let the next matcher made for the phrases save_finds wrote start with its finds:
-    searching every title and abstract took a second at 10,000 papers, every build."""
-    global _saved
-    _saved = ((), {})
+    """Let the next matcher made start with the finds save_finds wrote there, if they
+    are for its phrases: searching every title and abstract took a second at 10,000
+    papers, every build. The file is read only when a matcher is made: `digest serve`
+    keeps its matcher from one rebuild to the next."""
+    global _saved_at
+    _saved_at = path
+
+
+def _saved_finds(phrases: tuple[str, ...]) -> dict[bytes, frozenset[int]] | None:
+    if _saved_at is None:
+        return None
     try:
-        with path.open("rb") as file:
-            version, phrases, finds = pickle.load(file)
-        if version == _code_version() and isinstance(phrases, tuple) and isinstance(finds, dict):
-            _saved = (phrases, finds)
+        with _saved_at.open("rb") as file:
+            version, saved_phrases, finds = pickle.load(file)
     except Exception:  # missing or unreadable: search again
-        pass
+        return None
+    if version != _code_version() or saved_phrases != phrases or not isinstance(finds, dict):
+        return None
+    return finds
 
 
 def save_finds(path: Path, phrases: tuple[str, ...], texts: Iterable[str]) -> None:

@@ -142,8 +142,12 @@ def surface_form(term: str, texts: Sequence[str]) -> str | None:
     # Only texts holding every word of the term can match: a substring test first is
     # many times cheaper than the pattern (casefold, as the pattern ignores case).
     words = term.split()
-    forms = Counter(m.group(0) for text in texts if all(w in text.casefold() for w in words)
-                    for m in pattern.finditer(text))
+
+    def may_hold(text: str) -> bool:
+        folded = text.casefold()
+        return all(w in folded for w in words)
+
+    forms = Counter(m.group(0) for text in texts if may_hold(text) for m in pattern.finditer(text))
     if not forms:
         return None
     form = min(forms, key=lambda f: (-forms[f], f))

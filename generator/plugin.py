@@ -3,8 +3,8 @@
     on_config  check settings, add our theme overrides and stylesheets
     on_files   load content, plan the site, swap content files for planned pages
     on_page_*  give each planned page its title and pre-rendered HTML (no Markdown pass)
-    on_post_build  install the search index (Pagefind, started at the end of on_files;
-                   under `digest serve` started here and installed when ready)
+    on_post_build  install the search index (Pagefind, started as soon as the papers are
+                   read; under `digest serve` started here and installed when ready)
     on_serve   also watch templates/ (MkDocs already watches the content folder)
 
 So plain `mkdocs build`, `mkdocs serve` and `mkdocs gh-deploy` work as they are.
@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 import os
 import re
+import shutil
 import threading
 from pathlib import Path
 from typing import Any
@@ -35,12 +36,14 @@ from .errors import DigestError
 from .model import Digest
 from .pipeline import FeedLink, PlannedPage, SiteOptions, SitePlan, feed_links, plan_site, source_path
 from .render import default_templates
-from .search import SEARCH_DIR, IndexJob, SearchRecord, paper_records, search_records
+from .search import (ARCHIVE_DIR, ARCHIVE_STAMP, SEARCH_DIR, IndexJob, SearchRecord, archive_script,
+                     archive_split, archive_stamp, paper_records, search_records)
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
 STYLESHEET = "assets/digest.css"
 SEARCH_STYLESHEET = "assets/digest-search.css"  # Pagefind's search in Material's colours
+SEARCH_SCRIPT = "assets/digest-search.js"  # merges the archive's search bundle (search.archive_script)
 MATH_CONFIG = "assets/digest-math.js"
 # MathJax, served from the site: the SVG output needs no font files.
 MATHJAX = {"assets/mathjax/tex-svg.js": "es5/tex-svg.js", "assets/mathjax/ui/safe.js": "es5/ui/safe.js"}
@@ -75,11 +78,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         self._outputs: tuple[list[str], list[str]] = ([], [])
         self._own_pages: list[File] = []  # the curator's pages
         self._search: IndexJob | None = None
+        self._archive: IndexJob | None = None  # the older papers' bundle, when it must be made again
+        self._archive_stamp: str | None = None  # None: no older papers, so no archive bundle
         self._serving = False
         self._generation = 0  # of search indexes under `digest serve`: only the newest is installed
         self._lock = threading.Lock()
         self._background: IndexJob | None = None  # under `digest serve`, the index being built
-        self._paper_records: list[SearchRecord] = []  # the papers', in the order the index gets them
+        self._paper_records: list[SearchRecord] = []  # every paper's, in the order the indexes get them
 
     def on_config(self, config: Any) -> Any:
         if not config.use_directory_urls:
@@ -140,9 +145,14 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         options = self.options(config)
 
         def on_read(digest: Digest) -> None:
-            self._paper_records = paper_records(digest, options)
-            if not self._serving:  # (a preview starts it once its pages are written)
-                self._search = self._start_search(config, self._paper_records)
+            self._paper_records = paper_records(digest.papers, options)
+            self._archive_stamp = None
+            if self._serving:  # a preview makes one bundle, once its pages are written
+                return
+            recent, archived = archive_split(digest.papers)
+            self._search = self._start_search(config, paper_records(recent, options))
+            if archived:
+                self._start_archive(config, paper_records(archived, options))
 
         try:
             self.plan = plan_site(content_dir, options, cache_dir=self.cache.root, on_read=on_read)
@@ -182,6 +192,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         for asset, name in ((STYLESHEET, "digest.css"), (SEARCH_STYLESHEET, "digest-search.css"),
                             (MATH_CONFIG, "digest-math.js")):
             files.append(File.generated(config, asset, content=self._template_file(name).read_bytes()))
+        files.append(File.generated(config, SEARCH_SCRIPT, content=archive_script(self._archive_stamp is not None)))
         mathjax = _mathjax_dir()
         for asset, mathjax_file in MATHJAX.items():
             files.append(File.generated(config, asset, abs_src_path=str(mathjax / mathjax_file)))
@@ -244,9 +255,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
 
     def on_build_error(self, error: Exception) -> None:
         self._restore_build_date()
-        if self._search is not None:
-            self._search.cancel()
-            self._search = None
+        for job in (self._search, self._archive):
+            if job is not None:
+                job.cancel()
+        self._search = self._archive = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Its presence also keeps this plugin object across `digest serve` rebuilds.
@@ -262,6 +274,20 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(str(exc)) from None
         job.add(records)
         return job
+
+    def _start_archive(self, config: Any, records: list[SearchRecord]) -> None:
+        """Start the archive's bundle, unless the one in the site (a warm build's) was
+        made from the same records."""
+        self._archive_stamp = archive_stamp(records, _language(config))
+        stamp = Path(config.site_dir) / ARCHIVE_DIR / ARCHIVE_STAMP
+        if stamp.is_file() and stamp.read_text(encoding="utf-8") == self._archive_stamp:
+            return
+        try:
+            self._archive = IndexJob(_language(config), scratch=self.cache.root, data_only=True)
+        except DigestError as exc:
+            raise PluginError(str(exc)) from None
+        self._archive.add(records)
+        self._archive.close()
 
     def _add_rest(self, job: IndexJob, config: Any) -> None:
         """The rest of the planned pages, then the curator's own pages; and no more."""
@@ -287,12 +313,21 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
                              daemon=True).start()
             return
         job, self._search = self._search, None
-        if job is None:
-            return
+        archive, self._archive = self._archive, None
+        archive_folder = Path(config.site_dir) / ARCHIVE_DIR
         try:
-            job.finish(folder)
+            if job is not None:
+                job.finish(folder)
+            if archive is not None:
+                archive.finish(archive_folder)
+                (archive_folder / ARCHIVE_STAMP).write_text(str(self._archive_stamp), encoding="utf-8")
         except DigestError as exc:
             raise PluginError(str(exc)) from None
+        finally:
+            if archive is not None:
+                archive.cancel()
+        if self._archive_stamp is None:
+            shutil.rmtree(archive_folder, ignore_errors=True)  # a digest with no older papers now
 
     def _install_later(self, job: IndexJob, folder: Path, generation: int) -> None:
         try:

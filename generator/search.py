@@ -11,6 +11,13 @@ typed and the fragments of the results shown, not the whole index at once.
   their Markdown converted with the site's extensions (generator/plugin.py), in the
   element Material puts a page's content in: not its header, navigation and footer.
 
+The papers added before the newest paper's month have a bundle of their own,
+`pagefind-archive/`, which the search merges into the first (Pagefind's mergeIndex;
+see archive_script). A daily build adds papers to the newest month only, so the
+archive's records stay the same and its bundle is kept (its stamp says what it
+holds); at 10,000 papers indexing them again took about 13 s of each build. A new
+month moves the previous one into the archive, which is then made again.
+
 Pagefind runs as a service (`pagefind --service`): the documents go to it through a
 pipe, never to disk (writing one file per page and removing them again took 6 to 10 s
 of the build's own thread at 10,000 papers, on two cores), and its answer to the last
@@ -34,6 +41,8 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime as dt
+import hashlib
 import html
 import json
 import os
@@ -48,10 +57,12 @@ from pathlib import Path
 from typing import IO
 
 from .errors import BuildError
-from .model import Digest
+from .model import Paper
 from .pipeline import SiteOptions, SitePlan
 
 SEARCH_DIR = "pagefind"  # the bundle's folder in the site
+ARCHIVE_DIR = "pagefind-archive"  # the older papers' bundle, merged into the first
+ARCHIVE_STAMP = "digest-records.sha256"  # in ARCHIVE_DIR: what it was made from (archive_stamp)
 ARTICLE = "article.md-content__inner"  # Material's element for a page's own content
 
 
@@ -71,11 +82,52 @@ def search_records(plan: SitePlan, known: Sequence[SearchRecord] = ()) -> list[S
                       for _, page in sorted(plan.pages.items()) if page.url not in urls)]
 
 
-def paper_records(digest: Digest, options: SiteOptions) -> list[SearchRecord]:
-    """The records of the paper pages, known as soon as the papers are read (the same
-    as their planned pages': render.render_pages searches a paper by its abstract)."""
+def paper_records(papers: Sequence[Paper], options: SiteOptions) -> list[SearchRecord]:
+    """The records of these papers' pages, by slug; known as soon as the papers are read
+    (the same as their planned pages': render.render_pages searches a paper by its
+    abstract)."""
     return [SearchRecord(url=options.paper_url.format(slug=paper.slug), title=paper.title, text=paper.abstract)
-            for paper in sorted(digest.papers, key=lambda p: p.slug)]
+            for paper in sorted(papers, key=lambda p: p.slug)]
+
+
+def archive_split(papers: Sequence[Paper]) -> tuple[list[Paper], list[Paper]]:
+    """(recent, archived): the papers added in the newest paper's month, and the older
+    ones, whose bundle changes only when a month ends or an older paper is edited."""
+    if not papers:
+        return [], []
+    newest = max(paper.added for paper in papers)
+    start = dt.date(newest.year, newest.month, 1)
+    return [p for p in papers if p.added >= start], [p for p in papers if p.added < start]
+
+
+def archive_stamp(records: Sequence[SearchRecord], language: str) -> str:
+    """What a bundle of these records is made from: the documents, Pagefind's version
+    and settings. The same stamp, the same bundle."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(json.dumps([version("pagefind_bin"), _index_config(language)]).encode())
+    for record in records:
+        digest.update(b"\0" + record.url.encode() + b"\0" + record_document(record, language).encode())
+    return digest.hexdigest()
+
+
+def archive_script(archive: bool) -> str:
+    """The script each page loads after Pagefind's: it makes the search look in the
+    archive's bundle too. Pagefind's component UI reads `mergeIndex` from its instance's
+    options when it loads on the first search, and a merged bundle shares the first's
+    WebAssembly, so the archive costs its entry, meta, index chunks and fragments. The
+    bundle's path is absolute (Pagefind takes the site's root from it), found from this
+    script's own address so that the site works under any path. An empty bundle must
+    never be merged (Pagefind then finds nothing at all): without archived papers, the
+    script is a comment."""
+    if not archive:
+        return "// research-digest: no older papers, so no search bundle to merge.\n"
+    return ("// research-digest: search the older papers' bundle too (generator/search.py, archive_script).\n"
+            "(function () {\n"
+            f'  var archive = new URL("../{ARCHIVE_DIR}/", document.currentScript.src).pathname;\n'
+            "  var ui = window.PagefindComponents;\n"
+            '  if (ui) ui.getInstanceManager().getInstance("default").options.mergeIndex = [{bundlePath: archive}];\n'
+            "})();\n")
 
 
 def record_document(record: SearchRecord, language: str) -> str:
@@ -108,9 +160,11 @@ class IndexJob:
     writes the files of the last one into a temporary folder. `wait` waits for them;
     `cancel` may be called at any time, from any thread (a `wait` then raises BuildError)."""
 
-    def __init__(self, language: str, scratch: Path | None = None) -> None:
+    def __init__(self, language: str, scratch: Path | None = None, data_only: bool = False) -> None:
         """Start Pagefind; its temporary folder goes in `scratch` (best on the site's file
-        system, so that `install` is a rename)."""
+        system, so that `install` is a rename). `data_only`: write the bundle's data, not
+        its scripts, styles and WebAssembly, which a bundle merged into another's search
+        never loads."""
         from pagefind.service import get_executable
 
         binary = get_executable()
@@ -118,11 +172,11 @@ class IndexJob:
             raise BuildError("search: Pagefind's program is missing; reinstall research-digest "
                              "(it depends on pagefind[bin])")
         self._language = language
+        self._data_only = data_only
         self._urls: list[str] = []  # message n + 1 adds document n
         self._last: int | None = None  # the message id of GetFiles, once `close` sent it
         self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self._queue.put(_frame(0, {"type": "NewIndex",
-                                   "config": {"root_selector": ARTICLE, "force_language": language}}))
+        self._queue.put(_frame(0, {"type": "NewIndex", "config": _index_config(language)}))
         if scratch is not None:
             scratch.mkdir(parents=True, exist_ok=True)
         self._work = Path(tempfile.mkdtemp(prefix="digest-search-", dir=scratch))
@@ -238,6 +292,8 @@ class IndexJob:
             for file in files:
                 if self._cancelled.is_set():
                     return "cancelled"
+                if self._data_only and not _is_data(file["path"]):
+                    continue
                 path = self._output / file["path"]
                 if path.parent not in made:
                     path.parent.mkdir(parents=True, exist_ok=True)
@@ -290,6 +346,16 @@ class IndexJob:
                 self._process.stdin.close()
         self._reader.join()  # it meets the end of Pagefind's output, or stops writing the bundle
         shutil.rmtree(self._work, ignore_errors=True)
+
+
+def _index_config(language: str) -> dict[str, str]:
+    return {"root_selector": ARTICLE, "force_language": language}
+
+
+def _is_data(path: str) -> bool:
+    """A file of the bundle's data: its entry, meta, and the chunks in its folders
+    (index, fragments, filters); not its scripts, styles and WebAssembly."""
+    return "/" in path or path == "pagefind-entry.json" or path.endswith(".pf_meta")
 
 
 def _frame(number: int, message: dict[str, object]) -> bytes:

@@ -89,24 +89,31 @@ class BuiltSite:
     def ids(self, url: str) -> set[str]:
         return {tag["id"] for tag in self.soup(url).find_all(id=True)}
 
-    def search_pages(self) -> list[dict[str, Any]]:
-        """The pages in the site's Pagefind index, as its script reads them: one fragment
-        per page (gzip, a signature, then JSON with url, content and meta), by url. Pagefind
-        writes each url from the site's root ("/papers/x/"; its script puts it under the
-        folder the site is served from); here they are site-relative, like `pages`."""
+    def search_bundles(self) -> list[Path]:
+        """The site's Pagefind bundles: the first, and the older papers' if there is one."""
+        return [self.root / name for name in ("pagefind", "pagefind-archive") if (self.root / name).is_dir()]
+
+    def search_pages(self, bundle: str | None = None) -> list[dict[str, Any]]:
+        """The pages in the site's Pagefind bundles (or in the one named), as its script
+        reads them: one fragment per page (gzip, a signature, then JSON with url, content
+        and meta), by url. Pagefind writes each url from the site's root ("/papers/x/"; its
+        script puts it under the folder the site is served from); here they are
+        site-relative, like `pages`."""
         pages = []
-        for path in (self.root / "pagefind" / "fragment").glob("*.pf_fragment"):
-            data = gzip.decompress(path.read_bytes())
-            assert data.startswith(b"pagefind_dcd"), path
-            page = json.loads(data[len(b"pagefind_dcd"):])
-            assert page["url"].startswith("/"), page["url"]
-            pages.append(dict(page, url=page["url"][1:]))
+        for bundle_dir in self.search_bundles() if bundle is None else [self.root / bundle]:
+            for path in (bundle_dir / "fragment").glob("*.pf_fragment"):
+                data = gzip.decompress(path.read_bytes())
+                assert data.startswith(b"pagefind_dcd"), path
+                page = json.loads(data[len(b"pagefind_dcd"):])
+                assert page["url"].startswith("/"), page["url"]
+                pages.append(dict(page, url=page["url"][1:]))
         return sorted(pages, key=lambda page: page["url"])
 
     def search_page_count(self) -> int:
-        """How many pages the index says it holds (all languages)."""
-        entry = json.loads((self.root / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-        return sum(language["page_count"] for language in entry["languages"].values())
+        """How many pages the bundles say they hold (all languages)."""
+        return sum(language["page_count"] for bundle in self.search_bundles()
+                   for language in json.loads((bundle / "pagefind-entry.json").read_text(
+                       encoding="utf-8"))["languages"].values())
 
 
 def as_indexed(text: str) -> str:

@@ -222,6 +222,60 @@ def test_search_finds_a_paper_by_a_word_of_its_abstract(browser: Browser, sub_pa
     page.context.close()
 
 
+@pytest.fixture(scope="module")
+def two_bundle_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A digest whose older papers' search bundle is merged into the first (pagefind-archive/),
+    served under a sub-path."""
+    project = tmp_path_factory.mktemp("two-bundles")
+    papers = project / "content" / "papers"
+    papers.mkdir(parents=True)
+    for slug, title, abstract, added in [
+        ("october-paper", "Quasicrystal Lattices", "Aperiodic tilings of a quasicrystal lattice.", "2026-10-03"),
+        ("november-paper", "Glowing Lattices", "Bioluminescence in a photonic lattice.", "2026-11-20"),
+    ]:
+        (papers / f"{slug}.md").write_text(paper_file(title, abstract, added=added), encoding="utf-8")
+    (project / "content" / "themes.yml").write_text(
+        "themes:\n  - slug: lattices\n    title: Lattices\n    match: [lattice]\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text(MKDOCS_YML)
+    result = mkdocs_build(project, project / "served" / "digest")
+    assert result.returncode == 0, result.stderr
+    assert (project / "served" / "digest" / "pagefind-archive").is_dir()
+    for url in serve(project / "served"):
+        yield url + "digest/"
+
+
+def test_search_finds_the_papers_of_both_bundles(browser: Browser, two_bundle_url: str) -> None:
+    visit = open_page(browser, two_bundle_url, "papers/november-paper/")
+    page = visit.page
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    open_search(page, phone=False)
+    field = page.locator("dialog.pf-modal input[type=search]")
+
+    def found(query: str) -> list[str]:
+        field.fill(query)
+        # The summary names the query and the number of results once they are shown
+        # ("2 results for lattice"; before, "Searching for lattice...").
+        page.wait_for_function("query => { const text = document.querySelector('pagefind-summary').textContent;"
+                               " return text.includes(query) && text.includes('result'); }",
+                               arg=query, timeout=20_000)
+        page.locator(".pf-result-link").first.wait_for(timeout=20_000)
+        return sorted(str(a.get_attribute("href")) for a in page.locator(".pf-result-link").all())
+
+    assert found("quasicrystal") == ["/digest/papers/october-paper/"]  # only in the archive
+    assert found("bioluminescence") == ["/digest/papers/november-paper/"]  # only in the first
+    assert [url for url in found("lattice") if "/papers/" in url] == [
+        "/digest/papers/november-paper/", "/digest/papers/october-paper/"]  # one from each
+    # The archive shares the first bundle's WebAssembly and scripts: it is asked for its data only.
+    archive = [url.rsplit("/pagefind-archive/", 1)[1].partition("?")[0] for url in requested
+               if "/pagefind-archive/" in url]
+    assert archive and all(name == "pagefind-entry.json" or name.endswith(".pf_meta") or "/" in name
+                           for name in archive), archive
+    assert sum(url.endswith(".pagefind") and "/wasm." in url for url in requested) == 1, requested
+    visit.check()
+    page.context.close()
+
+
 def test_search_opens_with_ctrl_k_and_closes_with_escape(browser: Browser, site_url: str) -> None:
     visit = open_page(browser, site_url, "themes/")
     page = visit.page

@@ -288,3 +288,49 @@ def test_a_run_of_warm_builds_equals_clean_builds_at_every_step(
         assert tree(project / "site") == tree(project / "clean"), f"after edit {step}"
         assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []
     assert any((project / ".cache" / "digest").glob("spare-*")), "no site was kept for the next build"
+
+
+def test_the_older_papers_search_bundle_is_kept_until_they_change(
+        make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Papers added before the newest paper's month are searched in a bundle of their own
+    # (pagefind-archive/), which a warm build keeps while they stay the same.
+    papers = {
+        "old-graphs": paper_file("Old Graphs", "Graph networks, in October.", added="2026-10-02"),
+        "old-speech": paper_file("Old Speech", "Speech recognition (ASR), in October.", added="2026-10-30"),
+        "new-graphs": paper_file("New Graphs", "Graph networks, in November.", added="2026-11-01"),
+    }
+    project = make_project(papers, THEMES)
+    site, content = project / "site", project / "content" / "papers"
+
+    def build_and_compare() -> None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        assert digest_build(project, monkeypatch) == 0
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        assert main(["build", "-q", "--clean", "-d", str(project / "clean")]) == 0
+        assert tree(site) == tree(project / "clean")
+
+    def archived() -> dict[str, str]:
+        return {page["url"]: page["content"] for page in BuiltSite(site).search_pages("pagefind-archive")}
+
+    build_and_compare()
+    assert archived() == {"papers/old-graphs/": "Graph networks, in October.",
+                          "papers/old-speech/": "Speech recognition (ASR), in October."}
+    urls = {page["url"] for page in BuiltSite(site).search_pages()}
+    assert {"papers/old-graphs/", "papers/old-speech/", "papers/new-graphs/", "themes/graphs/"} <= urls
+    assert "mergeIndex" in (site / "assets" / "digest-search.js").read_text()
+    made = {p: p.stat().st_mtime_ns for p in (site / "pagefind-archive").rglob("*") if p.is_file()}
+
+    (content / "newer.md").write_text(paper_file("Newer Speech", "More ASR.", added="2026-11-20"))
+    build_and_compare()
+    assert {p: p.stat().st_mtime_ns for p in (site / "pagefind-archive").rglob("*") if p.is_file()} == made  # kept
+    assert "papers/newer/" in {page["url"] for page in BuiltSite(site).search_pages()}
+
+    (content / "old-speech.md").write_text(paper_file("Old Speech", "Edited in November.", added="2026-10-30"))
+    build_and_compare()
+    assert archived()["papers/old-speech/"] == "Edited in November."
+
+    for name in ("old-graphs.md", "old-speech.md"):
+        (content / name).unlink()
+    build_and_compare()
+    assert not (site / "pagefind-archive").exists()
+    assert "mergeIndex" not in (site / "assets" / "digest-search.js").read_text()

@@ -420,7 +420,7 @@ def test_no_script_handler_frame_or_javascript_link_anywhere(hostile: BuiltSite)
         if tag.name == "script":
             src = tag.get("src")
             if src:
-                assert re.fullmatch(r"(/|(\.\./)*)(assets/(javascripts/[\w.]+|digest-math|mathjax/tex-svg)"
+                assert re.fullmatch(r"(/|(\.\./)*)(assets/(javascripts/[\w.]+|digest-math|digest-search|mathjax/tex-svg)"
                                     r"|pagefind/pagefind-component-ui)\.js", src), (page, src)
             assert "alert" not in tag.get_text(), page
         if tag.name == "img":

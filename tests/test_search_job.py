@@ -158,7 +158,7 @@ def test_the_papers_records_known_early_are_the_planned_pages_records() -> None:
     options = SiteOptions(site_url="https://example.org/", paper_url="p/{slug}/")
     digest = load_digest(REPO / "content")
     plan = plan_site(REPO / "content", options)
-    early = paper_records(digest, options)
+    early = paper_records(digest.papers, options)
     assert len(early) == 193
     records = search_records(plan, known=early)
     assert records[:193] == early

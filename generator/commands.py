@@ -26,7 +26,7 @@ from .content import check_content
 from .errors import BuildError, ContentError, DigestError, ImportError_
 from .importers import IMPORTERS
 from .importing import apply_import, load_existing, plan_import
-from .search import SEARCH_DIR
+from .search import ARCHIVE_DIR, ARCHIVE_STAMP, SEARCH_DIR
 
 def _setup_logging(quiet: bool = False) -> None:
     handler = logging.StreamHandler(sys.stderr)
@@ -132,12 +132,27 @@ def _start_from(site: Path, staging: Path, spare: Path, previous: dict[str, Any]
         os.rename(spare, staging)
     except OSError:  # none kept, or on another file system
         staging.mkdir(exist_ok=True)
-    # The search index is written afresh every build; the old one is 10,000 small files
-    # at 10,000 papers (1.7 s to delete), so it is deleted without waiting for it.
+    # The first search bundle is written afresh every build; the old one can be thousands
+    # of small files (1.7 s to delete at 10,000 papers), so it is deleted without waiting
+    # for it. The older papers' bundle is kept or copied whole, by its stamp.
     _discard_later(staging / SEARCH_DIR, trash)
-    _mirror(site, staging, skip=(SEARCH_DIR,))
+    _mirror(site, staging, skip=(SEARCH_DIR, ARCHIVE_DIR))
+    _carry_stamped(site / ARCHIVE_DIR, staging / ARCHIVE_DIR, trash)
     for output in previous.get("other_pages", []):
         (staging / output).unlink(missing_ok=True)
+
+
+def _carry_stamped(source: Path, target: Path, trash: Path) -> None:
+    """Make target what source is, for a folder whose stamp file says what it holds (the
+    older papers' search bundle: 10,000 files at a year of papers, and comparing them one
+    by one took most of a second): the same stamp, the same files."""
+    stamp = source / ARCHIVE_STAMP
+    if stamp.is_file() and (target / ARCHIVE_STAMP).is_file() \
+            and stamp.read_bytes() == (target / ARCHIVE_STAMP).read_bytes():
+        return
+    _discard_later(target, trash)
+    if source.is_dir():
+        shutil.copytree(source, target)  # (copy2: with their modification times)
 
 
 def _discard_later(folder: Path, trash: Path) -> None:

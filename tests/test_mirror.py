@@ -1,11 +1,14 @@
-"""_mirror: the copy of site/ that a warm build starts from, made by copying only what differs."""
+"""_mirror: the copy of site/ that a warm build starts from, made by copying only what differs;
+_carry_stamped: the same for a folder whose stamp file says what it holds."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
-from generator.commands import _mirror
+from generator.commands import _carry_stamped, _mirror
+from generator.search import ARCHIVE_STAMP
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int] | None]:
@@ -57,3 +60,21 @@ def test_mirror_leaves_out_skipped_top_level_folders(tmp_path: Path) -> None:
     _mirror(source, target, skip=("pagefind",))
     assert not (target / "pagefind").exists()
     assert (target / "papers" / "pagefind" / "index.html").read_text() == "a paper called pagefind"
+
+
+def test_a_stamped_folder_is_kept_when_the_stamps_agree_and_copied_whole_when_not(tmp_path: Path) -> None:
+    source, target, trash = tmp_path / "site" / "bundle", tmp_path / "old" / "bundle", tmp_path / "trash"
+    put(source / ARCHIVE_STAMP, "v1", 1_000_000_000)
+    put(source / "fragment" / "a", "a", 2_000_000_000)
+    put(target / ARCHIVE_STAMP, "v1", 1_000_000_000)
+    put(target / "fragment" / "a", "b", 1_000_000_000)  # not compared: the stamps agree
+    _carry_stamped(source, target, trash)
+    assert (target / "fragment" / "a").read_text() == "b"
+
+    put(source / ARCHIVE_STAMP, "v2", 2_000_000_000)
+    _carry_stamped(source, target, trash)
+    assert snapshot(target) == snapshot(source)
+
+    shutil.rmtree(source)
+    _carry_stamped(source, target, trash)  # none any more
+    assert not target.exists()

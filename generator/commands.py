@@ -175,7 +175,7 @@ def _discard_later(folder: Path, trash: Path) -> None:
 def _mirror(source: Path, target: Path, skip: tuple[str, ...] = ()) -> None:
     """Make target hold source's files with their modification times, copying only
     the files whose size or modification time differ, and deleting the others.
-    Top-level folders named in `skip` are left out."""
+    Top-level folders named in `skip` are not looked at, in source or in target."""
     wanted_files, wanted_dirs = set(), {str(target)}
     for folder, subfolders, names in os.walk(source):
         if folder == str(source):
@@ -195,12 +195,22 @@ def _mirror(source: Path, target: Path, skip: tuple[str, ...] = ()) -> None:
             want = os.stat(src)
             if have is None or have.st_size != want.st_size or have.st_mtime_ns != want.st_mtime_ns:
                 shutil.copy2(src, dst)
-    for folder, dirs, names in os.walk(target, topdown=False):
+    for folder, subfolders, names in os.walk(target):
+        walked = []
+        for name in subfolders:
+            path = os.path.join(folder, name)
+            if folder == str(target) and name in skip:
+                continue  # left as it is
+            if path in wanted_dirs:
+                walked.append(name)
+            elif os.path.islink(path):
+                os.unlink(path)
+            else:
+                shutil.rmtree(path)
+        subfolders[:] = walked
         for name in names:
             if os.path.join(folder, name) not in wanted_files:
                 os.unlink(os.path.join(folder, name))
-        if os.path.normpath(folder) not in wanted_dirs:
-            os.rmdir(folder)
 
 
 def _keep_as_spare(old: Path | None, spare: Path) -> None:

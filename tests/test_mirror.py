@@ -52,13 +52,15 @@ def test_mirror_copies_nothing_whose_size_and_time_agree(tmp_path: Path) -> None
     assert (target / "papers" / "a" / "index.html").read_text() == "b"
 
 
-def test_mirror_leaves_out_skipped_top_level_folders(tmp_path: Path) -> None:
+def test_mirror_leaves_skipped_top_level_folders_as_they_are(tmp_path: Path) -> None:
     source, target = tmp_path / "site", tmp_path / "old"
     put(source / "pagefind" / "entry.json", "new index", 2_000_000_000)
+    put(source / "pagefind-archive" / "entry.json", "archive", 2_000_000_000)
     put(source / "papers" / "pagefind" / "index.html", "a paper called pagefind", 1_000_000_000)
     put(target / "pagefind" / "entry.json", "old index", 1_000_000_000)
-    _mirror(source, target, skip=("pagefind",))
-    assert not (target / "pagefind").exists()
+    _mirror(source, target, skip=("pagefind", "pagefind-archive"))
+    assert (target / "pagefind" / "entry.json").read_text() == "old index"
+    assert not (target / "pagefind-archive").exists()
     assert (target / "papers" / "pagefind" / "index.html").read_text() == "a paper called pagefind"
 
 

@@ -15,7 +15,7 @@ bench/out/, then measures, each in a fresh process:
 - the floor: bare `mkdocs build` of the same pages pre-written as plain Markdown,
   with the same theme and navigation, and Material's own search plugin;
 - site size, the median paper page's size, the search index's size (the pagefind/
-  folder; Material's search_index.json for the floor);
+  and pagefind-archive/ folders; Material's search_index.json for the floor);
 - search in Chromium (if Playwright and Debian's chromium are installed): what the
   reader downloads for search, from opening the home page until the first result of a
   query shows, and the time from opening the search to that result (see search_cost).
@@ -154,7 +154,8 @@ def site_sizes(site: Path) -> dict[str, float]:
     pages = sorted((site / "papers").glob("*/index.html"))
     sizes = sorted(p.stat().st_size for p in pages)
     material_index = site / "search" / "search_index.json"  # the floor's
-    pagefind = [p for p in (site / "pagefind").rglob("*") if p.is_file()]  # the digest's
+    pagefind = [p for bundle in ("pagefind", "pagefind-archive")  # the digest's two bundles
+                for p in (site / bundle).rglob("*") if p.is_file()]
     return {
         "site_mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
         "paper_page_kb": sizes[len(sizes) // 2] / 1e3 if sizes else 0.0,
@@ -163,8 +164,8 @@ def site_sizes(site: Path) -> dict[str, float]:
     }
 
 
-# What belongs to search: Pagefind's bundle (the digest), or Material's index and worker (the floor).
-SEARCH_PATHS = ("/pagefind/", "/search/", "/workers/search")
+# What belongs to search: Pagefind's bundles (the digest), or Material's index and worker (the floor).
+SEARCH_PATHS = ("/pagefind/", "/pagefind-archive/", "/assets/digest-search.js", "/search/", "/workers/search")
 
 
 def search_cost(site: Path, query: str = "reasoning") -> dict[str, float] | None:
@@ -177,7 +178,7 @@ def search_cost(site: Path, query: str = "reasoning") -> dict[str, float] | None
       first result shows, plus any other response in that time; for Pagefind that is
       its script and style (loaded with the page), then pagefind.js, its worker and
       WebAssembly, the entry and meta files, the index chunks for the words typed and
-      the fragments of the results shown;
+      the fragments of the results shown, of both bundles (the older papers' too);
     - with_page_mb: the part of it loaded with the page, before the search was opened;
     - first_result_s: from opening the search to the first result shown.
 

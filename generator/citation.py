@@ -69,15 +69,26 @@ def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
     (added, slug) order, so a paper added later never changes an existing key."""
     keys: dict[str, str] = {}
     used: set[str] = set()
+    # Where each base key's search for a free suffix stopped: the candidates before it
+    # are all taken, and stay taken, so the next paper with that key starts there (a
+    # key shared by many papers made this quadratic).
+    tried: dict[str, int] = {}
     for paper in sorted(papers, key=lambda p: (p.added, p.slug)):
         key = base_key(paper)
-        candidate, n = key, 0
+        n = tried.get(key, -1)
+        candidate = key if n < 0 else _suffixed(key, n)
         while candidate in used:
-            candidate = f"{key}{chr(ord('a') + n % 26)}{'' if n < 26 else n // 26}"
             n += 1
+            candidate = _suffixed(key, n)
+        tried[key] = n
         used.add(candidate)
         keys[paper.slug] = candidate
     return keys
+
+
+def _suffixed(key: str, n: int) -> str:
+    """The key's n-th alternative: a, b, ... z, then a1, b1, ..."""
+    return f"{key}{chr(ord('a') + n % 26)}{'' if n < 26 else n // 26}"
 
 
 @functools.lru_cache(maxsize=1 << 17)  # a paper's entry is on its page and in its themes' .bib files

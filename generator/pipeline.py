@@ -9,10 +9,12 @@ decides how it reaches the disk.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import gc
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,6 +139,12 @@ def plan_site(content_dir: Path, options: SiteOptions, cache_dir: Path | None = 
     """The whole site. With a cache_dir, unchanged paper files are not read again.
     on_read is called with the papers as soon as they are read (the search index starts
     then)."""
+    with full_collections_paused():
+        return _plan_site(content_dir, options, cache_dir, on_read)
+
+
+def _plan_site(content_dir: Path, options: SiteOptions, cache_dir: Path | None,
+               on_read: Callable[[Digest], None] | None) -> SitePlan:
     # Imported here: they import this module's records.
     from .citation import plan_bibliographies
     from .data import plan_data
@@ -158,6 +166,21 @@ def plan_site(content_dir: Path, options: SiteOptions, cache_dir: Path | None = 
     files = plan_feeds(analysis, options) | plan_data(analysis, options) | plan_bibliographies(analysis, options)
     newest = max((p.added for p in digest.papers), default=None)
     return SitePlan(pages=pages, files=files, newest=newest, warnings=tuple(warnings))
+
+
+@contextlib.contextmanager
+def full_collections_paused() -> Iterator[None]:
+    """Only the young generations are collected inside; the next full collection comes
+    after, when the collector's own counts call for it. Nearly every object a plan is
+    made of lives as long as the plan, and a full collection walks the whole heap: at
+    10,000 papers, the six that planning set off took 0.7 s and found next to no
+    garbage. (The threshold is the process's: one plan is made at a time.)"""
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(young, middle, 1 << 30)
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, middle, old)
 
 
 def feed_links(options: SiteOptions, theme_slugs: tuple[str, ...] = (),

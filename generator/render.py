@@ -7,16 +7,14 @@ never markup. Links are written relative to the page, as MkDocs would.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import hashlib
 import io
 import pickle
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,8 @@ from .charts import bar_chart
 from .citation import absolute, bibtex
 from .errors import BuildError
 from .model import LINK_KINDS, Membership, Paper, Theme
-from .pipeline import Analysis, FeedLink, PlannedPage, SiteOptions, feed_links, source_path
+from .pipeline import (Analysis, FeedLink, PlannedPage, SiteOptions, feed_links, full_collections_paused,
+                       source_path)
 
 LINK_LABELS = {"arxiv": "arXiv", "pdf": "PDF", "code": "Code", "project": "Project page", "data": "Data"}
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -223,20 +222,8 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
     # walks the whole heap, the analysis too: at 10,000 papers, the four that making
     # them set off took 0.75 s of 2.6 s and found next to no garbage. Paused, there is
     # one, soon after (0.3 s).
-    with _full_collections_paused():
+    with full_collections_paused():
         return _render_pages(analysis, options)
-
-
-@contextlib.contextmanager
-def _full_collections_paused() -> Iterator[None]:
-    """Only the young generations are collected inside; the next full collection
-    comes after, when the collector's own counts call for it."""
-    young, middle, old = gc.get_threshold()
-    gc.set_threshold(young, middle, 1 << 30)
-    try:
-        yield
-    finally:
-        gc.set_threshold(young, middle, old)
 
 
 def _render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedPage]:

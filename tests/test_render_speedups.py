@@ -8,7 +8,8 @@ import re
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from generator.render import TEASER_LENGTH, _full_collections_paused, teaser
+from generator.pipeline import full_collections_paused
+from generator.render import TEASER_LENGTH, teaser
 
 
 def whole_text_teaser(text: str, length: int = TEASER_LENGTH) -> str:
@@ -40,7 +41,7 @@ def test_teaser_reads_a_prefix_and_agrees_with_the_whole_text(text: str) -> None
 
 def test_full_collections_wait_until_the_pages_are_made_then_come_as_before() -> None:
     before = gc.get_threshold()
-    with _full_collections_paused():
+    with full_collections_paused():
         assert gc.isenabled()
         assert gc.get_threshold()[:2] == before[:2]  # the young generations as before
         assert gc.get_threshold()[2] > 1_000_000

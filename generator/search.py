@@ -101,14 +101,28 @@ def archive_split(papers: Sequence[Paper]) -> tuple[list[Paper], list[Paper]]:
 
 
 def archive_stamp(records: Sequence[SearchRecord], language: str) -> str:
-    """What a bundle of these records is made from: the documents, Pagefind's version
-    and settings. The same stamp, the same bundle."""
-    from importlib.metadata import version
-
-    digest = hashlib.sha256(json.dumps([version("pagefind_bin"), _index_config(language)]).encode())
+    """What a bundle of these records is made from: the documents, Pagefind's settings
+    and its version (its program may come from pagefind_bin, its extended build, the
+    PATH or PAGEFIND_BINARY_PATH: it is asked). The same stamp, the same bundle; and the
+    same on any machine, as the stamp is a file of the site."""
+    digest = hashlib.sha256(json.dumps([_pagefind_version(), _index_config(language)]).encode())
     for record in records:
         digest.update(b"\0" + record.url.encode() + b"\0" + record_document(record, language).encode())
     return digest.hexdigest()
+
+
+def _pagefind_version() -> str:
+    """What Pagefind's program says its version is ("pagefind 1.5.2"), or "" if it cannot
+    be run (the index job then says why)."""
+    from pagefind.service import get_executable
+
+    binary = get_executable()
+    if binary is None:
+        return ""
+    try:
+        return subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
 
 
 def archive_script(archive: bool) -> str:

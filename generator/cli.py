@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -114,5 +115,15 @@ def main(argv: list[str] | None = None) -> int:
     return 2  # pragma: no cover - argparse rejects unknown commands first
 
 
+def run() -> None:
+    """The `digest` command: main(), then an exit that leaves the heap to the system.
+    Freeing a 10,000-paper build's objects one by one took 1.2 s after its work was
+    done (measured). Everything is written and closed by then; output is flushed here."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

@@ -55,6 +55,22 @@ def test_build_publishes_a_complete_site(make_project: Callable[..., Path],
     assert leftovers == []
 
 
+def test_the_digest_command_exits_with_its_code_and_all_its_output(make_project: Callable[..., Path]) -> None:
+    # The command leaves the heap to the system at exit (generator.cli.run): its code
+    # and its last words must still come out.
+    project = make_project(PAPERS, THEMES)
+    done = subprocess.run([sys.executable, "-m", "generator.cli", "build"], cwd=project,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    pages = sum(1 for _ in (project / "site").rglob("index.html"))
+    assert done.stderr.rstrip().endswith(f"Built {pages} pages into site")
+    (project / "content" / "papers" / "broken.md").write_text("---\ntitle: [unclosed\n---\n")
+    failed = subprocess.run([sys.executable, "-m", "generator.cli", "build"], cwd=project,
+                            capture_output=True, text=True)
+    assert failed.returncode == 1
+    assert "broken.md" in failed.stderr
+
+
 def test_bad_content_fails_with_every_problem_and_keeps_the_previous_site(
         make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

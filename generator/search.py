@@ -176,9 +176,9 @@ class IndexJob:
 
     def __init__(self, language: str, scratch: Path | None = None, data_only: bool = False) -> None:
         """Start Pagefind; its temporary folder goes in `scratch` (best on the site's file
-        system, so that `install` is a rename). `data_only`: write the bundle's data, not
-        its scripts, styles and WebAssembly, which a bundle merged into another's search
-        never loads."""
+        system, so that `install` is a rename). The bundle leaves out the interfaces the
+        site does not use; with `data_only`, it is the data alone, not its scripts, styles
+        and WebAssembly, which a bundle merged into another's search never loads."""
         from pagefind.service import get_executable
 
         binary = get_executable()
@@ -306,7 +306,7 @@ class IndexJob:
             for file in files:
                 if self._cancelled.is_set():
                     return "cancelled"
-                if self._data_only and not _is_data(file["path"]):
+                if not (_is_data(file["path"]) if self._data_only else _is_loaded(file["path"])):
                     continue
                 path = self._output / file["path"]
                 if path.parent not in made:
@@ -364,6 +364,13 @@ class IndexJob:
 
 def _index_config(language: str) -> dict[str, str]:
     return {"root_selector": ARTICLE, "force_language": language}
+
+
+def _is_loaded(path: str) -> bool:
+    """Not one of the files of Pagefind's other interfaces (its default and modular UIs,
+    its highlighter: 200 kB), which the site's pages never load: they use the
+    component UI."""
+    return not path.startswith(("pagefind-ui.", "pagefind-modular-ui.", "pagefind-highlight."))
 
 
 def _is_data(path: str) -> bool:

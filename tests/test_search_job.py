@@ -83,7 +83,7 @@ def test_the_same_records_give_the_same_bytes(tmp_path: Path, temp_dir: Path) ->
     write_index(tmp_path / "b", records(60), [("about/", ABOUT)], "en")
     first, second = bundle(tmp_path / "a"), bundle(tmp_path / "b")
     assert first == second
-    assert {"pagefind.js", "pagefind-ui.js", "pagefind-entry.json", "wasm.en.pagefind"} <= set(first)
+    assert {"pagefind.js", "pagefind-component-ui.js", "pagefind-entry.json", "wasm.en.pagefind"} <= set(first)
     entry = json.loads(first["pagefind-entry.json"])
     assert entry["languages"]["en"]["page_count"] == 62  # the papers, home and about: not the empty archive
     assert list(temp_dir.iterdir()) == []

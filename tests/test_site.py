@@ -167,3 +167,10 @@ def test_every_page_loads_the_search_from_the_site_relative_to_itself(bundled_si
         assert bundled_site.file_for(target) is not None, href
     assert soup.select_one("header pagefind-modal-trigger") is not None
     assert soup.find("pagefind-modal") is not None
+
+
+def test_the_search_bundle_holds_no_interface_the_pages_do_not_load(bundled_site: BuiltSite) -> None:
+    bundle = bundled_site.root / "pagefind"
+    names = sorted(p.name for p in bundle.iterdir() if p.is_file())
+    assert "pagefind-component-ui.js" in names and "pagefind.js" in names and "pagefind-worker.js" in names
+    assert [n for n in names if n.startswith(("pagefind-ui.", "pagefind-modular-ui.", "pagefind-highlight."))] == []

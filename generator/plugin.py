@@ -264,12 +264,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         # Its presence also keeps this plugin object across `digest serve` rebuilds.
         self._serving = command == "serve"
 
-    def _start_search(self, config: Any, records: list[SearchRecord]) -> IndexJob:
+    def _start_search(self, config: Any, records: list[SearchRecord], data_only: bool = False) -> IndexJob:
         """Start the search index with these records. A build starts it with the papers'
         as soon as they are read: Pagefind (seconds at 10,000 papers) then works on the
         other core while the build goes on; _add_rest gives it the rest."""
         try:
-            job = IndexJob(_language(config), scratch=self.cache.root)
+            job = IndexJob(_language(config), scratch=self.cache.root, data_only=data_only)
         except DigestError as exc:
             raise PluginError(str(exc)) from None
         job.add(records)
@@ -282,11 +282,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         stamp = Path(config.site_dir) / ARCHIVE_DIR / ARCHIVE_STAMP
         if stamp.is_file() and stamp.read_text(encoding="utf-8") == self._archive_stamp:
             return
-        try:
-            self._archive = IndexJob(_language(config), scratch=self.cache.root, data_only=True)
-        except DigestError as exc:
-            raise PluginError(str(exc)) from None
-        self._archive.add(records)
+        self._archive = self._start_search(config, records, data_only=True)
         self._archive.close()
 
     def _add_rest(self, job: IndexJob, config: Any) -> None:

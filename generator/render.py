@@ -25,8 +25,7 @@ from .charts import bar_chart
 from .citation import absolute, bibtex
 from .errors import BuildError
 from .model import LINK_KINDS, Membership, Paper, Theme
-from .pipeline import (Analysis, FeedLink, PlannedPage, SiteOptions, feed_links, full_collections_paused,
-                       source_path)
+from .pipeline import Analysis, FeedLink, PlannedPage, SiteOptions, feed_links, source_path
 
 LINK_LABELS = {"arxiv": "arXiv", "pdf": "PDF", "code": "Code", "project": "Project page", "data": "Data"}
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -217,16 +216,8 @@ class Site:
 
 
 def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedPage]:
-    """Source path ("papers/x.md") -> the planned page."""
-    # Nearly every object made here lives as long as the plan, and a full collection
-    # walks the whole heap, the analysis too: at 10,000 papers, the four that making
-    # them set off took 0.75 s of 2.6 s and found next to no garbage. Paused, there is
-    # one, soon after (0.3 s).
-    with full_collections_paused():
-        return _render_pages(analysis, options)
-
-
-def _render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedPage]:
+    """Source path ("papers/x.md") -> the planned page. (plan_site makes it without full
+    garbage collections: nearly every object made here lives as long as the plan.)"""
     env = make_environment(options.template_dirs)
     site = Site(analysis, options)
     pages: dict[str, PlannedPage] = {}

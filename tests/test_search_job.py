@@ -78,6 +78,16 @@ def fake_pagefind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) 
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
 
 
+def index_error(tmp_path: Path, temp_dir: Path) -> str:
+    """The BuildError of indexing three records, after checking that it left no
+    temporary folder and no thread behind."""
+    with pytest.raises(BuildError) as error:
+        write_index(tmp_path / "index", records(3), [], "en")
+    assert list(temp_dir.iterdir()) == []
+    assert job_threads() == []
+    return str(error.value)
+
+
 def test_the_same_records_give_the_same_bytes(tmp_path: Path, temp_dir: Path) -> None:
     write_index(tmp_path / "a", records(60), [("about/", ABOUT)], "en")
     write_index(tmp_path / "b", records(60), [("about/", ABOUT)], "en")
@@ -114,23 +124,15 @@ def test_an_error_answer_from_pagefind_is_a_build_error(tmp_path: Path, temp_dir
 def test_pagefind_stopping_early_is_a_build_error(tmp_path: Path, temp_dir: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     fake_pagefind(tmp_path, monkeypatch, "echo 'out of memory' >&2\nexit 3")
-    with pytest.raises(BuildError) as error:
-        write_index(tmp_path / "index", records(3), [], "en")
-    assert str(error.value) == ("search: Pagefind stopped (exit status 3) before it made the index\n"
-                                "Pagefind printed:\nout of memory")
-    assert list(temp_dir.iterdir()) == []
-    assert job_threads() == []
+    assert index_error(tmp_path, temp_dir) == ("search: Pagefind stopped (exit status 3) before it made the index\n"
+                                               "Pagefind printed:\nout of memory")
 
 
 def test_an_answer_out_of_protocol_is_a_build_error(tmp_path: Path, temp_dir: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     fake_pagefind(tmp_path, monkeypatch, "printf 'Running Pagefind v9,'\nexec cat >/dev/null")
-    with pytest.raises(BuildError) as error:
-        write_index(tmp_path / "index", records(3), [], "en")
-    assert str(error.value) == ("search: Pagefind's answer is not in the form research-digest knows: "
-                                "b'Running Pagefind v9'")
-    assert list(temp_dir.iterdir()) == []
-    assert job_threads() == []
+    assert index_error(tmp_path, temp_dir) == ("search: Pagefind's answer is not in the form research-digest knows: "
+                                               "b'Running Pagefind v9'")
 
 
 def test_cancel_mid_run_leaves_no_process_thread_or_folder(tmp_path: Path, temp_dir: Path) -> None:

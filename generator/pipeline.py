@@ -16,7 +16,7 @@ import gc
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scipy import sparse
@@ -96,6 +96,8 @@ class SitePlan:
     files: dict[str, bytes] = field(default_factory=dict)  # feeds and data, by output path
     newest: dt.date | None = None  # the newest paper's added date: the site's date
     warnings: tuple[Problem, ...] = ()  # content problems that do not stop a build
+    analysis: Analysis | None = None  # what the pages were planned from; None in a preview
+    preview_of: tuple[str, ...] = ()  # a preview's pages rendered again (see preview_site)
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,47 @@ def _plan_site(content_dir: Path, options: SiteOptions, cache_dir: Path | None,
     pages = render_pages(analysis, options)
     files = plan_feeds(analysis, options) | plan_data(analysis, options) | plan_bibliographies(analysis, options)
     newest = max((p.added for p in digest.papers), default=None)
-    return SitePlan(pages=pages, files=files, newest=newest, warnings=tuple(warnings))
+    return SitePlan(pages=pages, files=files, newest=newest, warnings=tuple(warnings), analysis=analysis)
+
+
+# Edited papers a preview renders at most; an edit of more papers waits for the exact plan.
+PREVIEW_LIMIT = 20
+
+
+def preview_site(previous: SitePlan, content_dir: Path, options: SiteOptions,
+                 cache_dir: Path | None = None) -> SitePlan | None:
+    """Under `digest serve`, a quick plan for an edit: the previous plan's pages, but
+    the edited papers' own pages rendered again with their new text (their themes,
+    related papers and neighbours are the previous plan's). It shows an edit at once
+    at any size; the caller follows it with the exact plan_site, since an edited
+    abstract can move themes and related papers anywhere in the digest.
+
+    The previous plan itself when no paper or theme changed (only the curator's
+    pages, which MkDocs renders); None when the change is more than an edit of
+    papers' text: papers added, removed or re-dated, or the taxonomy changed.
+    """
+    analysis = previous.analysis
+    if analysis is None:
+        return None
+    warnings: list[Problem] = []
+    digest = load_digest(content_dir, warnings=warnings,
+                         cache_file=cache_dir / "papers.pickle" if cache_dir is not None else None)
+    before = analysis.digest
+    if digest.themes != before.themes or [p.slug for p in digest.papers] != [p.slug for p in before.papers]:
+        return None
+    edited = [new.slug for new, old in zip(digest.papers, before.papers) if new != old]
+    if not edited:
+        return replace(previous, warnings=tuple(warnings))
+    if len(edited) > PREVIEW_LIMIT or any(new.added != old.added for new, old in zip(digest.papers, before.papers)):
+        return None
+    from .render import render_paper_pages
+
+    # An edit may change a paper's authors and its citation key: both are cheap to redo.
+    provisional = replace(analysis, digest=digest, citation_keys=citation_keys(digest.papers),
+                          author_slugs=author_slugs(digest.papers))
+    pages = render_paper_pages(provisional, options, edited)
+    return SitePlan(pages=previous.pages | pages, files=previous.files, newest=previous.newest,
+                    warnings=tuple(warnings), preview_of=tuple(pages))
 
 
 @contextlib.contextmanager

@@ -2,10 +2,13 @@
 
     on_config  check settings, add our theme overrides and stylesheets
     on_files   load content, plan the site, swap content files for planned pages
+               (under `digest serve`, an edit of a few papers is first shown by a
+               preview that renders only their pages; the exact build follows)
     on_page_*  give each planned page its title and pre-rendered HTML (no Markdown pass)
     on_post_build  install the search index (Pagefind, started as soon as the papers are
                    read; under `digest serve` started here and installed when ready)
-    on_serve   also watch templates/ (MkDocs already watches the content folder)
+    on_serve   also watch templates/ (MkDocs already watches the content folder), and
+               the file a preview touches to ask for the exact build
 
 So plain `mkdocs build`, `mkdocs serve` and `mkdocs gh-deploy` work as they are.
 """
@@ -34,7 +37,8 @@ from .cache import CACHE_DIR, PageCache, fingerprint, page_hash
 from .content import PAPERS_DIR, THEMES_FILE
 from .errors import DigestError
 from .model import Digest
-from .pipeline import FeedLink, PlannedPage, SiteOptions, SitePlan, feed_links, plan_site, source_path
+from .pipeline import (FeedLink, PlannedPage, SiteOptions, SitePlan, feed_links, plan_site, preview_site,
+                       source_path)
 from .render import default_templates
 from .search import (ARCHIVE_DIR, ARCHIVE_STAMP, SEARCH_DIR, IndexJob, SearchRecord, archive_script,
                      archive_split, archive_stamp, paper_records, search_records)
@@ -77,10 +81,14 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         self.fingerprint = ""
         self._outputs: tuple[list[str], list[str]] = ([], [])
         self._own_pages: list[File] = []  # the curator's pages
+        self._nav_pages: set[str] = set()  # the planned pages in the navigation
         self._search: IndexJob | None = None
         self._archive: IndexJob | None = None  # the older papers' bundle, when it must be made again
         self._archive_stamp: str | None = None  # None: no older papers, so no archive bundle
         self._serving = False
+        self._dirty = False  # builds leave the outputs they do not write (`digest serve`)
+        self._planned_with: tuple[str, SiteOptions] | None = None  # the exact plan's fingerprint and options
+        self._rebuild_request: Path | None = None  # touched after a preview; the server watches it
         self._generation = 0  # of search indexes under `digest serve`: only the newest is installed
         self._lock = threading.Lock()
         self._background: IndexJob | None = None  # under `digest serve`, the index being built
@@ -99,6 +107,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         if authority and not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?(@[a-z0-9.-]+)?", authority):
             raise PluginError(f"digest: `feed_id_authority` must be a domain name you own (or an e-mail "
                               f"address), like research-digest.example.org; got {authority!r}")
+        self._nav_pages = {source_path(self.config[key]) for key in ("home_url", "themes_url", "archive_url")}
         config_dir = Path(config.config_file_path or ".").resolve().parent
         self.templates_dir = (config_dir / self.config.templates_dir).resolve()
         self.cache = PageCache(config_dir / CACHE_DIR)
@@ -143,6 +152,14 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
             self._stop_background_search()  # an index of older content: it would compete for the CPU
         content_dir = Path(config.docs_dir)
         options = self.options(config)
+        preview = self._preview(content_dir, options)
+        if preview is not None and preview.preview_of:
+            self.plan = preview
+            count = len(preview.preview_of)
+            log.info(f"digest: showing the edit of {count} paper{'s' if count > 1 else ''} at once; "
+                     "the exact build follows")
+            self._set_build_date()
+            return self._preview_files(files, config)
 
         def on_read(digest: Digest) -> None:
             self._paper_records = paper_records(digest.papers, options)
@@ -154,35 +171,25 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
             if archived:
                 self._start_archive(config, paper_records(archived, options))
 
-        try:
-            self.plan = plan_site(content_dir, options, cache_dir=self.cache.root, on_read=on_read)
-        except DigestError as exc:  # (on_build_error stops a search index started)
-            raise PluginError(str(exc)) from None
+        if preview is not None:  # no paper or theme changed: the plan is the same
+            self.plan = preview
+        else:
+            try:
+                self.plan = plan_site(content_dir, options, cache_dir=self.cache.root, on_read=on_read)
+            except DigestError as exc:  # (on_build_error stops a search index started)
+                raise PluginError(str(exc)) from None
+            self._planned_with = (self.fingerprint, options)
         for problem in self.plan.warnings:  # under --strict, MkDocs counts these and fails
             log.warning(str(problem).replace(": warning: ", ": ", 1))
         self._set_build_date()
 
-        for file in list(files):
-            # src_uri is relative to the content folder (docs_dir), with forward slashes.
-            if file.src_uri.rpartition("/")[0] == PAPERS_DIR or file.src_uri == THEMES_FILE:
-                files.remove(file)  # content, not pages: the plan has their pages
-            elif file.src_uri in self.plan.pages:
-                log.warning(f"digest: {file.src_uri} in the content folder is replaced by the "
-                            "generated page of the same URL; rename it")
-                files.remove(file)
-
-        in_nav = {source_path(self.config.home_url), source_path(self.config.themes_url),
-                  source_path(self.config.archive_url)}
+        self._remove_content(files)
         own = files.documentation_pages()
         others = [f.dest_uri for f in own]
         self._own_pages = sorted(own, key=lambda f: f.src_uri)
         planned: list[str] = []
         for src_uri in sorted(self.plan.pages):
-            inclusion = InclusionLevel.UNDEFINED if src_uri in in_nav else InclusionLevel.NOT_IN_NAV
-            # Backed by a cache file that changes only when the page does (generator/cache.py),
-            # so that a dirty build renders only the pages that changed.
-            source = self.cache.page_file(src_uri, page_hash(self.plan.pages[src_uri], self.fingerprint))
-            page_file = File.generated(config, src_uri, abs_src_path=str(source), inclusion=inclusion)
+            page_file = self._page_file(config, src_uri)
             files.append(page_file)
             planned.append(page_file.dest_uri)
         planned.extend(self.plan.files)
@@ -199,6 +206,42 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         if self._search is not None:
             self._add_rest(self._search, config)
         return files
+
+    def _preview(self, content_dir: Path, options: SiteOptions) -> SitePlan | None:
+        """A preview of the content's changes since the last exact plan (preview_site),
+        when the server can be asked for the exact build after it."""
+        if not (self._serving and self._dirty and self._rebuild_request is not None
+                and self._planned_with == (self.fingerprint, options)):
+            return None
+        try:
+            return preview_site(self.plan, content_dir, options, cache_dir=self.cache.root)
+        except DigestError as exc:
+            raise PluginError(str(exc)) from None
+
+    def _preview_files(self, files: Files, config: Any) -> Files:
+        """A preview builds the pages it rendered again, and the pages in the navigation
+        (which every page shows); every other output stays as the last build wrote it."""
+        self._remove_content(files)
+        for src_uri in sorted({*self.plan.preview_of, *self._nav_pages}):
+            files.append(self._page_file(config, src_uri))
+        return files
+
+    def _remove_content(self, files: Files) -> None:
+        for file in list(files):
+            # src_uri is relative to the content folder (docs_dir), with forward slashes.
+            if file.src_uri.rpartition("/")[0] == PAPERS_DIR or file.src_uri == THEMES_FILE:
+                files.remove(file)  # content, not pages: the plan has their pages
+            elif file.src_uri in self.plan.pages:
+                log.warning(f"digest: {file.src_uri} in the content folder is replaced by the "
+                            "generated page of the same URL; rename it")
+                files.remove(file)
+
+    def _page_file(self, config: Any, src_uri: str) -> File:
+        """A planned page's file, backed by a cache file that changes only when the page
+        does (generator/cache.py), so that a dirty build renders only the pages that changed."""
+        inclusion = InclusionLevel.UNDEFINED if src_uri in self._nav_pages else InclusionLevel.NOT_IN_NAV
+        source = self.cache.page_file(src_uri, page_hash(self.plan.pages[src_uri], self.fingerprint))
+        return File.generated(config, src_uri, abs_src_path=str(source), inclusion=inclusion)
 
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
         for src_uri in self.plan.pages:
@@ -263,6 +306,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Its presence also keeps this plugin object across `digest serve` rebuilds.
         self._serving = command == "serve"
+        self._dirty = dirty
 
     def _start_search(self, config: Any, records: list[SearchRecord], data_only: bool = False) -> IndexJob:
         """Start the search index with these records. A build starts it with the papers'
@@ -298,8 +342,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         self.cache.write_outputs(*self._outputs)
         self.cache.save_index()
         folder = Path(config.site_dir) / SEARCH_DIR
+        if self.plan.preview_of and self._rebuild_request is not None:
+            # Shown; now the exact build (its search index too). The server sees this
+            # file change within its polling interval, half a second.
+            self._rebuild_request.write_text(" ".join(self.plan.preview_of), encoding="utf-8")
+            return
         if self._serving:
-            # A preview shows the pages at once; their search index follows when it is ready.
+            # The server shows the pages at once; their search index follows when it is ready.
             background = self._start_search(config, self._paper_records)
             self._add_rest(background, config)
             with self._lock:
@@ -347,6 +396,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         if self.templates_dir and self.templates_dir.is_dir():
             server.watch(str(self.templates_dir))
+        request = self.cache.root / "serve" / "rebuild"
+        request.parent.mkdir(parents=True, exist_ok=True)
+        server.watch(str(request.parent))
+        self._rebuild_request = request
         return server
 
 

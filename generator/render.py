@@ -14,7 +14,7 @@ import io
 import pickle
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -222,7 +222,6 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
     site = Site(analysis, options)
     pages: dict[str, PlannedPage] = {}
     titles = {t.slug: t.title for t in site.themes}
-    keys = _PageKeys()
 
     def add(kind: str, slug: str, template: str, title: str, themes: tuple[str, ...] = (),
             search_text: str = "", **context: Any) -> None:
@@ -230,22 +229,6 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
         feeds = feed_links(options, themes, titles) if themes else ()
         html = _render(env, template, url, site, title=title, feeds=feeds, **context)
         pages[source_path(url)] = PlannedPage.rendered(url, title, html, feeds, search_text)
-
-    @functools.lru_cache(maxsize=None)
-    def theme_feeds(themes: tuple[str, ...]) -> tuple[FeedLink, ...]:
-        return feed_links(options, themes, titles) if themes else ()
-
-    def add_paper(paper: Paper, themes: tuple[str, ...], **context: Any) -> None:
-        """A paper page, rendered when its HTML is first needed. Its template sees only
-        this context (no `site`), so the context's hash is a complete key: a page whose
-        key did not change is the same page, and an incremental build skips it."""
-        url = site.url("paper", paper.slug)
-        feeds = theme_feeds(themes)
-        context.update(title=paper.title, feeds=feeds, paper=paper)
-        key = keys.key(("paper.html", url, options, sorted(context.items())))
-        pages[source_path(url)] = PlannedPage(
-            url=url, title=paper.title, key=key, feeds=feeds, search_text=paper.abstract,
-            render=functools.partial(_render_alone, env, "paper.html", url, site, context))
 
     chart = bar_chart([(t.title, len(site.theme_papers[t.slug])) for t in site.themes], "Papers per theme")
     add("home", "", "home.html", options.site_name, chart=chart, search_text=options.intro,
@@ -260,18 +243,49 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
     add("archive", "", "archive.html", "Archive", months=_archive(site.papers_newest))
     for name, papers in site.author_papers().items():
         add("author", analysis.author_slugs[name], "author.html", name, name=name, papers=papers)
-    for paper in site.digest.papers:
+    pages.update(_paper_pages(env, site, site.digest.papers))
+    return pages
+
+
+def render_paper_pages(analysis: Analysis, options: SiteOptions, slugs: Iterable[str]) -> dict[str, PlannedPage]:
+    """Only these papers' own pages, as render_pages would plan them from this analysis."""
+    site = Site(analysis, options)
+    return _paper_pages(make_environment(options.template_dirs), site, [site.digest.paper(s) for s in slugs])
+
+
+def _paper_pages(env: jinja2.Environment, site: Site, papers: Iterable[Paper]) -> dict[str, PlannedPage]:
+    """Paper pages, each rendered when its HTML is first needed. A paper page's
+    template sees only its own context (no `site`), so the context's hash is a complete
+    key: a page whose key did not change is the same page, and an incremental build
+    skips it."""
+    analysis, options = site.analysis, site.options
+    titles = {t.slug: t.title for t in site.themes}
+    keys = _PageKeys()
+    pages: dict[str, PlannedPage] = {}
+
+    @functools.lru_cache(maxsize=None)
+    def theme_feeds(themes: tuple[str, ...]) -> tuple[FeedLink, ...]:
+        return feed_links(options, themes, titles) if themes else ()
+
+    for paper in papers:
         previous, following = site.neighbours(paper)
-        related = [(site.digest.paper(r.slug), site.shared_themes(paper.slug, r.slug))
-                   for r in analysis.related.get(paper.slug, ())]
         memberships = site.grouping.themes_of(paper.slug)
-        add_paper(paper, tuple(m.theme for m in memberships),
+        url = site.url("paper", paper.slug)
+        feeds = theme_feeds(tuple(m.theme for m in memberships))
+        context: dict[str, Any] = dict(
             memberships=[(site.theme_by_slug[m.theme], m) for m in memberships],
-            related=related, previous=previous, next=following,
+            related=[(site.digest.paper(r.slug), site.shared_themes(paper.slug, r.slug))
+                     for r in analysis.related.get(paper.slug, ())],
+            previous=previous, next=following,
             links=[(kind, LINK_LABELS[kind], url) for kind in LINK_KINDS for url in paper.links_of(kind)],
             authors=[(name, analysis.author_slugs[name]) for name in paper.authors],
             bibtex=bibtex(paper, analysis.citation_keys[paper.slug],
-                          absolute(options, options.paper_url.format(slug=paper.slug))))
+                          absolute(options, options.paper_url.format(slug=paper.slug))),
+            title=paper.title, feeds=feeds, paper=paper)
+        key = keys.key(("paper.html", url, options, sorted(context.items())))
+        pages[source_path(url)] = PlannedPage(
+            url=url, title=paper.title, key=key, feeds=feeds, search_text=paper.abstract,
+            render=functools.partial(_render_alone, env, "paper.html", url, site, context))
     return pages
 
 
@@ -376,4 +390,4 @@ def _template_frame(exc: BaseException) -> str | None:
     return found
 
 
-__all__ = ["render_pages", "relative_href", "teaser", "paragraphs", "make_environment"]
+__all__ = ["render_pages", "render_paper_pages", "relative_href", "teaser", "paragraphs", "make_environment"]

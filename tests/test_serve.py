@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -43,14 +44,15 @@ def wait_for(url: str, text: str, timeout: float = 60.0) -> float:
 
 
 @pytest.fixture
-def served(make_project: Callable[..., Path]) -> Iterator[tuple[Path, str]]:
+def served(make_project: Callable[..., Path], tmp_path: Path) -> Iterator[tuple[Path, str]]:
     project = make_project({"graph-networks": paper_file("Graph Networks", "We study graphs.")},
                            [{"slug": "graphs", "title": "Graphs", "match": ["graph"]}])
     (project / "templates").mkdir()  # watched when it exists as serve starts
     port = free_port()
+    log = (tmp_path / "serve.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=project, stdout=subprocess.DEVNULL, stderr=log,
     )
     try:
         yield project, f"http://127.0.0.1:{port}/"
@@ -60,6 +62,7 @@ def served(make_project: Callable[..., Path]) -> Iterator[tuple[Path, str]]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:  # pragma: no cover
             process.kill()
+        log.close()
 
 
 def test_serve_rebuilds_when_a_paper_or_a_template_changes(served: tuple[Path, str]) -> None:
@@ -84,3 +87,34 @@ def test_serve_updates_the_search_index_after_a_save(served: tuple[Path, str]) -
     paper = project / "content" / "papers" / "graph-pooling.md"
     paper.write_text(paper_file("Graph Pooling", "We study pooling in graphs."))
     wait_for(entry, f'"page_count":{pages + 1}')
+
+
+def test_serve_shows_an_edit_at_once_then_builds_the_exact_site(served: tuple[Path, str], tmp_path: Path) -> None:
+    # The edited paper's page comes first, from a preview; the exact build that follows
+    # also writes every page listing the paper, and leaves the site a clean build makes.
+    project, root = served
+    wait_for(root + "papers/graph-networks/", "We study graphs.")
+    paper = project / "content" / "papers" / "graph-networks.md"
+    paper.write_text(paper.read_text().replace("title: Graph Networks", "title: Graph Networks Revisited"))
+    wait_for(root + "papers/graph-networks/", "Graph Networks Revisited")
+    wait_for(root + "themes/graphs/", "Graph Networks Revisited")  # a page only the exact build writes
+    log = (tmp_path / "serve.log").read_text()
+    assert "digest: showing the edit of 1 paper at once; the exact build follows" in log
+    assert log.count("Building documentation") == 3  # the first, the preview, the exact one
+
+    clean = tmp_path / "clean"
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns(".cache", "site"))
+    config = clean / "mkdocs.yml"  # the server puts its own address in site_url
+    config.write_text(config.read_text().replace("https://digest.example.org/", root))
+    subprocess.run([sys.executable, "-m", "generator.cli", "build", "-q"], cwd=clean, check=True)
+    pages = sorted((clean / "site").rglob("index.html"))
+    assert len(pages) == 5  # home, themes, archive, the theme, the paper
+    for page in pages:
+        url = root + page.parent.relative_to(clean / "site").as_posix() + "/"
+        assert without_livereload(fetch(url.replace(root + "./", root)) or "") == page.read_text(), url
+
+
+def without_livereload(html: str) -> str:
+    """The page as written: the server adds one script just before </body>."""
+    end = html.rindex("</body>")
+    return html[:html.rindex("<script>", 0, end)] + html[end:]

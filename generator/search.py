@@ -164,6 +164,28 @@ def _shown_as_written(text: str) -> str:
                     for word in text.split())
 
 
+SCRATCH_PREFIX = "digest-search-"  # then the process id: "digest-search-1234-k2j4h_"
+
+
+def _remove_abandoned(scratch: Path) -> None:
+    """The temporary folders of index jobs whose process is gone: a build killed before
+    it could remove its own (the bundle of 10,000 papers is 14 MB)."""
+    if os.name != "posix":  # os.kill(pid, 0) only asks on POSIX; elsewhere it would end the process
+        return
+    for folder in scratch.glob(f"{SCRATCH_PREFIX}*"):
+        pid, dash, _ = folder.name[len(SCRATCH_PREFIX):].partition("-")
+        if dash and pid.isdigit():
+            try:
+                os.kill(int(pid), 0)
+                continue
+            except ProcessLookupError:
+                pass
+            except OSError:  # alive, and another user's
+                continue
+        # else a folder of an earlier version, which named no process
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 class IndexJob:
     """Pagefind indexing the documents of a site, started as soon as the first are known
     (`add`, `add_pages`; `close` after the last), so that it works while the build goes
@@ -193,7 +215,8 @@ class IndexJob:
         self._queue.put(_frame(0, {"type": "NewIndex", "config": _index_config(language)}))
         if scratch is not None:
             scratch.mkdir(parents=True, exist_ok=True)
-        self._work = Path(tempfile.mkdtemp(prefix="digest-search-", dir=scratch))
+            _remove_abandoned(scratch)
+        self._work = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=scratch))
         self._output = self._work / "index"
         self._printed = tempfile.TemporaryFile()  # not a pipe: one nobody reads can fill and stall Pagefind
         try:

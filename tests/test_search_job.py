@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import stat
+import subprocess
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -154,6 +156,22 @@ def test_cancel_before_the_last_document_leaves_nothing(temp_dir: Path) -> None:
     job.add(records(5))  # and no close: its writer waits for more
     job.cancel()
     assert pagefind_children() == [] and job_threads() == [] and list(temp_dir.iterdir()) == []
+
+
+def test_a_job_removes_the_folders_of_killed_builds_and_no_other(tmp_path: Path) -> None:
+    ended = subprocess.Popen(["true"])  # a process that has ended: its id names no process
+    ended.wait()
+    scratch = tmp_path / "scratch"
+    abandoned = [scratch / f"digest-search-{ended.pid}-ab12_x", scratch / "digest-search-k2j4h_xy"]
+    living = [scratch / f"digest-search-{os.getpid()}-cd34_y", scratch / "digest-search-1-ef56_z",  # init
+              scratch / "other-folder"]
+    for folder in abandoned + living:
+        (folder / "index").mkdir(parents=True)
+
+    job = IndexJob("en", scratch=scratch)
+    job.cancel()
+
+    assert sorted(p.name for p in scratch.iterdir()) == sorted(p.name for p in living)
 
 
 def test_the_papers_records_known_early_are_the_planned_pages_records() -> None:

@@ -1,25 +1,22 @@
-"""What makes `digest build` incremental: one small file per planned page, changed only
-when the page changes, so that MkDocs' dirty mode can skip the pages that did not.
+"""What makes `digest build` incremental: a hash per planned page, of everything its
+HTML depends on, recorded with the outputs of each build.
 
-MkDocs skips a page in a dirty build when its source file is older than the output
-it wrote last time (File.is_modified). In-memory generated files always count as
-modified, so each planned page is backed by a file under `.cache/digest/pages/`
-that holds a hash of everything the page's HTML depends on: its planned content
-(PlannedPage.key: paper pages are rendered only when MkDocs asks for their HTML),
-and a fingerprint of the site's configuration, templates and tool versions. A
-file is rewritten only when its hash changes; its modification time then moves
-past the previous output, and MkDocs renders that page again.
+MkDocs' dirty mode asks each file whether it changed (File.is_modified). A planned
+page's file (plugin._PlannedFile) says it did unless the site folder holds its output
+written from the same hash: its planned content (PlannedPage.key: paper pages are
+rendered only when MkDocs asks for their HTML) and a fingerprint of the site's
+configuration, templates and tool versions.
 
-`outputs.json` records what the last build wrote; `digest build` keeps a copy per
-output folder, so that its next build there can remove the outputs of pages that
-left the site (a dirty build does not clean).
+`outputs.json` records what the last build wrote and each page's hash; `digest
+build` keeps a copy per output folder, so that its next build there knows what the
+folder holds, and can remove the outputs of pages that left the site (a dirty build
+does not clean).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -53,41 +50,6 @@ def fingerprint(config_file: Path, template_dirs: Iterable[Path], versions: Iter
 class PageCache:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._hashes: dict[str, str] | None = None  # src_uri -> the hash its file holds
-
-    def page_file(self, src_uri: str, content_hash: str) -> Path:
-        """The file standing for a page: rewritten only when the hash changed.
-        The hashes are also kept in one index file, so that an unchanged page costs
-        a lookup and a stat rather than reading its file (save_index writes it)."""
-        if self._hashes is None:
-            self._hashes = self._read_index()
-        path = self.root / "pages" / src_uri
-        if self._hashes.get(src_uri) == content_hash and os.path.exists(path):
-            return path
-        try:
-            if path.read_text(encoding="utf-8") == content_hash:
-                self._hashes[src_uri] = content_hash
-                return path
-        except OSError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content_hash, encoding="utf-8")
-        self._hashes[src_uri] = content_hash
-        return path
-
-    @property
-    def _index_file(self) -> Path:
-        return self.root / "pages.json"
-
-    def _read_index(self) -> dict[str, str]:
-        """The index of the last build, which then no longer counts: a build that fails
-        after rewriting page files must leave no index that disagrees with them."""
-        data = self.read_outputs(self._index_file)
-        self._index_file.unlink(missing_ok=True)
-        return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
-
-    def save_index(self) -> None:
-        if self._hashes is not None:
-            self.write_record(self._index_file, dict(sorted(self._hashes.items())))
 
     @property
     def outputs_file(self) -> Path:
@@ -108,9 +70,19 @@ class PageCache:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def write_outputs(self, planned: Iterable[str], others: Iterable[str]) -> None:
-        """Output paths (site-relative) of the planned pages and files, and of the other pages."""
-        self.write_record(self.outputs_file, {"planned": sorted(planned), "other_pages": sorted(others)})
+    def write_outputs(self, planned: Iterable[str], others: Iterable[str], pages: dict[str, str]) -> None:
+        """Output paths (site-relative) of the planned pages and files, and of the other
+        pages; the hash each planned page (by source path) was written from."""
+        self.write_record(self.outputs_file, {"planned": sorted(planned), "other_pages": sorted(others),
+                                              "pages": dict(sorted(pages.items()))})
+
+    @staticmethod
+    def page_hashes(record: dict[str, Any]) -> dict[str, str]:
+        """The page hashes of a record read back (an earlier version's record has none)."""
+        pages = record.get("pages")
+        if not isinstance(pages, dict):
+            return {}
+        return {k: v for k, v in pages.items() if isinstance(k, str) and isinstance(v, str)}
 
     def write_record(self, path: Path, data: dict[str, Any]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -78,6 +78,8 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
     from mkdocs import exceptions
     from mkdocs.commands.build import build as mkdocs_build
 
+    from .plugin import DigestPlugin
+
     _setup_logging(quiet)
     config = load_mkdocs_config(config_file)
     target = Path(site_dir or config["site_dir"]).resolve()
@@ -96,6 +98,9 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
         config = load_mkdocs_config(config_file, site_dir=str(staging))
         if incremental:
             _start_from(target, staging, spare, previous, trash=cache.root)
+            for plugin in config.plugins.values():
+                if isinstance(plugin, DigestPlugin):  # staging now holds what site/ holds
+                    plugin.base_pages = cache.page_hashes(previous)
         try:
             with _dirty_warning_silenced():
                 mkdocs_build(config, dirty=incremental)

@@ -81,6 +81,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         self.fingerprint = ""
         self._outputs: tuple[list[str], list[str]] = ([], [])
         self._own_pages: list[File] = []  # the curator's pages
+        # The hash of each planned page (by source path) whose output the site folder holds:
+        # `digest build` sets it from its record of the site the build starts from; under
+        # `digest serve` it is kept from build to build. A page with the same hash now is
+        # not rendered again in a dirty build.
+        self.base_pages: dict[str, str] = {}
+        self._hashes: dict[str, str] = {}  # this build's, of the pages handed to MkDocs
         self._nav_pages: set[str] = set()  # the planned pages in the navigation
         self._search: IndexJob | None = None
         self._archive: IndexJob | None = None  # the older papers' bundle, when it must be made again
@@ -152,6 +158,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
             self._stop_background_search()  # an index of older content: it would compete for the CPU
         content_dir = Path(config.docs_dir)
         options = self.options(config)
+        self._hashes = {}
         preview = self._preview(content_dir, options)
         if preview is not None and preview.preview_of:
             self.plan = preview
@@ -237,11 +244,14 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
                 files.remove(file)
 
     def _page_file(self, config: Any, src_uri: str) -> File:
-        """A planned page's file, backed by a cache file that changes only when the page
-        does (generator/cache.py), so that a dirty build renders only the pages that changed."""
+        """A planned page's file: changed, for a dirty build, unless the site folder holds
+        its output from the same hash (generator/cache.py)."""
         inclusion = InclusionLevel.UNDEFINED if src_uri in self._nav_pages else InclusionLevel.NOT_IN_NAV
-        source = self.cache.page_file(src_uri, page_hash(self.plan.pages[src_uri], self.fingerprint))
-        return File.generated(config, src_uri, abs_src_path=str(source), inclusion=inclusion)
+        digest = self._hashes[src_uri] = page_hash(self.plan.pages[src_uri], self.fingerprint)
+        file = _PlannedFile.generated(config, src_uri, content="", inclusion=inclusion)
+        assert isinstance(file, _PlannedFile)
+        file.unchanged = self.base_pages.get(src_uri) == digest
+        return file
 
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
         for src_uri in self.plan.pages:
@@ -298,6 +308,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
 
     def on_build_error(self, error: Exception) -> None:
         self._restore_build_date()
+        self.base_pages = {}  # what the folder holds now is not known: the next build renders all
         for job in (self._search, self._archive):
             if job is not None:
                 job.cancel()
@@ -339,14 +350,14 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
 
     def on_post_build(self, config: Any) -> None:
         self._restore_build_date()  # the sitemap, the only page that needs it, is written
-        self.cache.write_outputs(*self._outputs)
-        self.cache.save_index()
+        self.base_pages = {**self.base_pages, **self._hashes}  # (a preview writes a few pages)
         folder = Path(config.site_dir) / SEARCH_DIR
         if self.plan.preview_of and self._rebuild_request is not None:
             # Shown; now the exact build (its search index too). The server sees this
             # file change within its polling interval, half a second.
             self._rebuild_request.write_text(" ".join(self.plan.preview_of), encoding="utf-8")
             return
+        self.cache.write_outputs(*self._outputs, pages=self._hashes)
         if self._serving:
             # The server shows the pages at once; their search index follows when it is ready.
             background = self._start_search(config, self._paper_records)
@@ -401,6 +412,19 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         server.watch(str(request.parent))
         self._rebuild_request = request
         return server
+
+
+class _PlannedFile(File):
+    """A planned page's file: its Markdown is empty (on_page_content gives the page its
+    HTML from the plan). In a dirty build, MkDocs renders it again unless the site
+    folder holds its output from the same page hash; a page counted as changed costs
+    a render, a page wrongly counted as unchanged would be stale, so anything unknown
+    counts as changed."""
+
+    unchanged = False
+
+    def is_modified(self) -> bool:
+        return not (self.unchanged and os.path.isfile(self.abs_dest_path))
 
 
 class _PlannedPage(Page):

@@ -117,6 +117,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         config_dir = Path(config.config_file_path or ".").resolve().parent
         self.templates_dir = (config_dir / self.config.templates_dir).resolve()
         self.cache = PageCache(config_dir / CACHE_DIR)
+        # Earlier versions kept a file per planned page there (tens of MB at 10,000 papers).
+        shutil.rmtree(self.cache.root / "pages", ignore_errors=True)
         self.fingerprint = fingerprint(
             Path(config.config_file_path or "mkdocs.yml"),
             [self.templates_dir, default_templates(), Path(__file__).parent],

@@ -357,6 +357,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         if self.plan.preview_of and self._rebuild_request is not None:
             # Shown; now the exact build (its search index too). The server sees this
             # file change within its polling interval, half a second.
+            self._rebuild_request.parent.mkdir(parents=True, exist_ok=True)  # (.cache/ may have been deleted)
             self._rebuild_request.write_text(" ".join(self.plan.preview_of), encoding="utf-8")
             return
         self.cache.write_outputs(*self._outputs, pages=self._hashes)

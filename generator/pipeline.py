@@ -170,21 +170,22 @@ def _plan_site(content_dir: Path, options: SiteOptions, cache_dir: Path | None,
     return SitePlan(pages=pages, files=files, newest=newest, warnings=tuple(warnings), analysis=analysis)
 
 
-# Edited papers a preview renders at most; an edit of more papers waits for the exact plan.
+# Papers a preview renders at most; an edit of more waits for the exact plan.
 PREVIEW_LIMIT = 20
 
 
 def preview_site(previous: SitePlan, content_dir: Path, options: SiteOptions,
                  cache_dir: Path | None = None) -> SitePlan | None:
     """Under `digest serve`, a quick plan for an edit: the previous plan's pages, but
-    the edited papers' own pages rendered again with their new text (their themes,
-    related papers and neighbours are the previous plan's). It shows an edit at once
-    at any size; the caller follows it with the exact plan_site, since an edited
-    abstract can move themes and related papers anywhere in the digest.
+    the pages of the papers edited or added since rendered with their new text, from
+    the previous analysis (an edited paper keeps its themes, related papers and
+    neighbours; an added one has none yet). It shows an edit at once at any size; the
+    caller follows it with the exact plan_site, since one abstract can move themes and
+    related papers anywhere in the digest.
 
     The previous plan itself when no paper or theme changed (only the curator's
-    pages, which MkDocs renders); None when the change is more than an edit of
-    papers' text: papers added, removed or re-dated, or the taxonomy changed.
+    pages, which MkDocs renders); None when the change is more than that: papers
+    removed or re-dated, the taxonomy changed, or more than PREVIEW_LIMIT papers.
     """
     analysis = previous.analysis
     if analysis is None:
@@ -192,22 +193,22 @@ def preview_site(previous: SitePlan, content_dir: Path, options: SiteOptions,
     warnings: list[Problem] = []
     digest = load_digest(content_dir, warnings=warnings,
                          cache_file=cache_dir / "papers.pickle" if cache_dir is not None else None)
-    before = analysis.digest
-    if digest.themes != before.themes or [p.slug for p in digest.papers] != [p.slug for p in before.papers]:
+    before = {p.slug: p for p in analysis.digest.papers}
+    if digest.themes != analysis.digest.themes or len(before.keys() & {p.slug for p in digest.papers}) < len(before):
         return None
-    edited = [new.slug for new, old in zip(digest.papers, before.papers) if new != old]
-    if not edited:
+    changed = [p for p in digest.papers if before.get(p.slug) != p]
+    if not changed:
         return replace(previous, warnings=tuple(warnings))
-    if len(edited) > PREVIEW_LIMIT or any(new.added != old.added for new, old in zip(digest.papers, before.papers)):
+    if len(changed) > PREVIEW_LIMIT or any(p.slug in before and p.added != before[p.slug].added for p in changed):
         return None
     from .render import render_paper_pages
 
-    # An edit may change a paper's authors and its citation key: both are cheap to redo.
+    # Citation keys and author pages' slugs are cheap to redo, and an edit may change them.
     provisional = replace(analysis, digest=digest, citation_keys=citation_keys(digest.papers),
                           author_slugs=author_slugs(digest.papers))
-    pages = render_paper_pages(provisional, options, edited)
-    return SitePlan(pages=previous.pages | pages, files=previous.files, newest=previous.newest,
-                    warnings=tuple(warnings), preview_of=tuple(pages))
+    pages = render_paper_pages(provisional, options, [p.slug for p in changed])
+    return SitePlan(pages=previous.pages | pages, files=previous.files,
+                    newest=max(p.added for p in digest.papers), warnings=tuple(warnings), preview_of=tuple(pages))
 
 
 @contextlib.contextmanager

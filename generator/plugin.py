@@ -2,8 +2,8 @@
 
     on_config  check settings, add our theme overrides and stylesheets
     on_files   load content, plan the site, swap content files for planned pages
-               (under `digest serve`, an edit of a few papers is first shown by a
-               preview that renders only their pages; the exact build follows)
+               (under `digest serve`, a few new or edited papers are first shown by
+               a preview that renders only their pages; the exact build follows)
     on_page_*  give each planned page its title and pre-rendered HTML (no Markdown pass)
     on_post_build  install the search index (Pagefind, started as soon as the papers are
                    read; under `digest serve` started here and installed when ready)
@@ -165,7 +165,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         if preview is not None and preview.preview_of:
             self.plan = preview
             count = len(preview.preview_of)
-            log.info(f"digest: showing the edit of {count} paper{'s' if count > 1 else ''} at once; "
+            log.info(f"digest: showing {count} new or edited paper{'s' if count > 1 else ''} at once; "
                      "the exact build follows")
             self._set_build_date()
             return self._preview_files(files, config)

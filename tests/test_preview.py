@@ -46,6 +46,8 @@ def test_an_edit_renders_only_the_edited_papers_page_again(project: Path) -> Non
     assert preview is not None
     assert preview.preview_of == ("papers/graph-study-3.md",)
     assert h1(preview.pages["papers/graph-study-3.md"].html) == "Graph Study <b>Three</b>"  # still text
+    page = BeautifulSoup(preview.pages["papers/graph-study-3.md"].html, "html.parser")
+    assert page.find(id="related") is not None and page.find(class_="digest-chip") is not None  # as before
     assert preview.pages["papers/graph-study-3.md"].key != before.pages["papers/graph-study-3.md"].key
     unchanged = {path: page for path, page in preview.pages.items() if path not in preview.preview_of}
     assert unchanged == {path: page for path, page in before.pages.items() if path not in preview.preview_of}
@@ -81,13 +83,26 @@ def test_no_change_to_papers_or_themes_keeps_the_plan(project: Path) -> None:
     assert same.pages == before.pages and same.analysis is before.analysis
 
 
-@pytest.mark.parametrize("change", ["add", "remove", "redate", "themes", "too many"])
+def test_an_added_paper_is_shown_with_no_themes_or_related_papers_yet(project: Path) -> None:
+    before, cache = plans(project)
+    (project / "content" / "papers" / "graph-new.md").write_text(
+        paper_file("Graph New", "A new graph paper.", added="2026-10-30"), encoding="utf-8")
+
+    preview = preview_site(before, project / "content", OPTIONS, cache)
+
+    assert preview is not None and preview.preview_of == ("papers/graph-new.md",)
+    page = BeautifulSoup(preview.pages["papers/graph-new.md"].html, "html.parser")
+    assert page.h1.get_text(strip=True) == "Graph New"
+    assert page.find(id="related") is None and page.find(class_="digest-chip") is None
+    assert preview.pages.keys() - {"papers/graph-new.md"} == before.pages.keys()
+    assert preview.newest is not None and preview.newest.isoformat() == "2026-10-30"
+
+
+@pytest.mark.parametrize("change", ["remove", "redate", "themes", "too many"])
 def test_more_than_an_edit_of_text_waits_for_the_exact_plan(project: Path, change: str) -> None:
     before, cache = plans(project)
     papers = project / "content" / "papers"
-    if change == "add":
-        (papers / "graph-new.md").write_text(paper_file("Graph New", "A new graph paper."), encoding="utf-8")
-    elif change == "remove":
+    if change == "remove":
         (papers / "graph-study-0.md").unlink()
     elif change == "redate":
         edit(project, "graph-study-1", "added: '2026-10-02'", "added: '2026-10-03'")

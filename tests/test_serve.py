@@ -99,7 +99,7 @@ def test_serve_shows_an_edit_at_once_then_builds_the_exact_site(served: tuple[Pa
     wait_for(root + "papers/graph-networks/", "Graph Networks Revisited")
     wait_for(root + "themes/graphs/", "Graph Networks Revisited")  # a page only the exact build writes
     log = (tmp_path / "serve.log").read_text()
-    assert "digest: showing the edit of 1 paper at once; the exact build follows" in log
+    assert "digest: showing 1 new or edited paper at once; the exact build follows" in log
     assert log.count("Building documentation") == 3  # the first, the preview, the exact one
 
     clean = tmp_path / "clean"

@@ -93,7 +93,9 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
     cache = PageCache(config_file.resolve().parent / CACHE_DIR)
     record, spare = cache.record_for(target), cache.spare_for(target)
     previous = cache.read_outputs(record)
-    incremental = not clean and target.is_dir() and bool(previous)
+    # The record says what site/ holds only if nothing replaced site/ or its files since
+    # (a plain `mkdocs build` empties it and writes it again).
+    incremental = not clean and target.is_dir() and bool(previous) and previous.get("site") == _stamp(target)
     try:
         config = load_mkdocs_config(config_file, site_dir=str(staging))
         if incremental:
@@ -113,7 +115,7 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
         record.unlink(missing_ok=True)  # until the swap is done, site/ is not what it records
         old = _swap_into_place(staging, target)
         _keep_as_spare(old, spare)
-        shutil.copyfile(cache.outputs_file, record)
+        cache.write_record(record, cache.read_outputs() | {"site": _stamp(target)})
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -121,6 +123,12 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
         pages = sum(1 for _ in target.rglob("index.html"))
         print(f"Built {pages} pages into {os.path.relpath(target)}", file=sys.stderr)
     return 0
+
+
+def _stamp(folder: Path) -> str:
+    """Changes when the folder is replaced or an entry is added to it or removed."""
+    info = folder.stat()
+    return f"{info.st_dev}:{info.st_ino}:{info.st_mtime_ns}"
 
 
 def _start_from(site: Path, staging: Path, spare: Path, previous: dict[str, Any], trash: Path) -> None:

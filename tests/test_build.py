@@ -278,6 +278,29 @@ def test_a_warm_build_renders_again_the_pages_that_show_an_edited_title(
     assert tree(site) == warm
 
 
+def test_a_plain_mkdocs_build_into_site_makes_the_next_build_a_full_one(
+        make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    # The record of the last `digest build` no longer says what site/ holds: pages it
+    # took as unchanged would keep the plain build's HTML.
+    project = make_project(PAPERS, THEMES)
+    source = project / "content" / "papers" / "graph-networks.md"
+    first = source.read_text()
+    assert digest_build(project, monkeypatch) == 0
+    source.write_text(first.replace("title: Graph Networks", "title: Graph Readout"))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert mkdocs_build(project, project / "site").returncode == 0
+    assert "Graph Readout" in (project / "site" / "papers" / "graph-networks" / "index.html").read_text()
+    source.write_text(first)
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert digest_build(project, monkeypatch) == 0
+    assert "Graph Readout" not in (project / "site" / "papers" / "graph-networks" / "index.html").read_text()
+    warm = tree(project / "site")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert main(["build", "-q", "--clean"]) == 0
+    assert tree(project / "site") == warm
+
+
 def test_a_run_of_warm_builds_equals_clean_builds_at_every_step(
         make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     # From the third build on, a warm build starts from the site before the previous

@@ -7,6 +7,8 @@ import pickle
 import time
 from pathlib import Path
 
+import pytest
+
 from generator.content import check_content, load_digest
 from tests.conftest import paper_file
 
@@ -97,3 +99,23 @@ def test_phrase_finds_are_saved_and_used_only_for_the_same_phrases_and_code(tmp_
         phrases.phrase_matcher.cache_clear()
         assert phrases.phrase_matcher(first).find(texts[1]) == frozenset({1})
     phrases.phrase_matcher.cache_clear()
+
+
+def test_what_is_not_a_paper_file_is_told_apart_alike_with_the_cache(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # The names in papers/ are tested as text, not as Paths: these are Path.suffix's edge cases.
+    monkeypatch.chdir(tmp_path)  # problems name paths relative to it
+    content, cache = Path("content"), Path("papers.pickle")
+    write(content, "speech-models", paper_file("Speech Models", "Streaming speech."))
+    write(content, "graph-networks", paper_file("Graph Networks", "We study graph networks."))
+    papers = content / "papers"
+    (papers / "old").mkdir()
+    for name in ("notes.txt", "graph-networks.md.bak", ".md", ".graph-networks.md.swp"):
+        (papers / name).write_text("x", encoding="utf-8")
+    expected = [("content/papers/graph-networks.md.bak", "not a paper file"),
+                ("content/papers/notes.txt", "not a paper file"),
+                ("content/papers/old", "a folder inside papers/ is not read")]
+    for cache_file in (None, cache, cache):
+        digest, problems = check_content(content, cache_file=cache_file)
+        assert [p.slug for p in digest.papers] == ["graph-networks", "speech-models"]
+        assert [(p.path, p.message.split(",")[0].split(";")[0]) for p in problems] == expected

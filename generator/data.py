@@ -29,8 +29,12 @@ def _dump(value: Any) -> bytes:
 
 def plan_data(analysis: Analysis, options: SiteOptions) -> dict[str, bytes]:
     digest, grouping = analysis.digest, analysis.grouping
+    id_of = {paper.slug: paper.id for paper in digest.papers}
     papers = []
     for paper in sorted(digest.papers, key=lambda p: (-p.added.toordinal(), p.slug)):
+        urls: dict[str, list[str]] = {}
+        for link in paper.links:
+            urls.setdefault(link.kind, []).append(link.url)
         papers.append({
             "id": paper.id,
             "slug": paper.slug,
@@ -39,9 +43,9 @@ def plan_data(analysis: Analysis, options: SiteOptions) -> dict[str, bytes]:
             "added": paper.added.isoformat(),
             "published": paper.published.isoformat() if paper.published else None,
             "authors": list(paper.authors),
-            "links": {kind: list(paper.links_of(kind)) for kind in LINK_KINDS if paper.links_of(kind)},
+            "links": {kind: urls[kind] for kind in LINK_KINDS if kind in urls},
             "themes": [m.theme for m in grouping.themes_of(paper.slug)],
-            "related": [digest.paper(r.slug).id for r in analysis.related.get(paper.slug, ())],
+            "related": [id_of[r.slug] for r in analysis.related.get(paper.slug, ())],
         })
     themes = []
     for theme in grouping.themes:
@@ -53,7 +57,7 @@ def plan_data(analysis: Analysis, options: SiteOptions) -> dict[str, bytes]:
             "url": _url(options, options.theme_url.format(slug=theme.slug)),
             "feeds": {"rss": _url(options, options.theme_feed_rss.format(slug=theme.slug)),
                       "atom": _url(options, options.theme_feed_atom.format(slug=theme.slug))},
-            "papers": [digest.paper(s).id for s in sorted(
+            "papers": [id_of[s] for s in sorted(
                 grouping.members.get(theme.slug, ()),
                 key=lambda s: (-digest.paper(s).added.toordinal(), s))],
         })

@@ -165,21 +165,20 @@ class FeedSpec:
     papers: tuple[Paper, ...]  # already ordered and cut to the limit
 
 
-def _build(spec: FeedSpec, analysis: Analysis, options: SiteOptions,
-           theme_titles: dict[str, str]) -> tuple[bytes, bytes]:
-    """(RSS bytes, Atom bytes) for one feed."""
+def _build(spec: FeedSpec, options: SiteOptions, items: dict[str, _Item]) -> tuple[bytes, bytes]:
+    """(RSS bytes, Atom bytes) for one feed; items holds each paper's item, by slug."""
     site_url = options.site_url
     host = options.feed_id_authority or site_host(site_url)
     rss_url, atom_url = absolute_url(site_url, spec.rss_path), absolute_url(site_url, spec.atom_path)
     return (
-        _generator(spec, analysis, options, theme_titles, host, rss_url, "application/rss+xml")
+        _generator(spec, options, items, host, rss_url, "application/rss+xml")
         .rss_str(pretty=True, encoding="UTF-8"),
-        _generator(spec, analysis, options, theme_titles, host, atom_url, "application/atom+xml")
+        _generator(spec, options, items, host, atom_url, "application/atom+xml")
         .atom_str(pretty=True, encoding="UTF-8"),
     )
 
 
-def _generator(spec: FeedSpec, analysis: Analysis, options: SiteOptions, theme_titles: dict[str, str],
+def _generator(spec: FeedSpec, options: SiteOptions, items: dict[str, _Item],
                host: str, self_url: str, self_type: str) -> FeedGenerator:
     """A FeedGenerator whose self link is self_url (each format links to itself)."""
     fg = FeedGenerator()
@@ -198,7 +197,7 @@ def _generator(spec: FeedSpec, analysis: Analysis, options: SiteOptions, theme_t
     newest = max((p.added for p in spec.papers), default=None)
     fg.updated(day_start(newest) if newest else EMPTY_FEED_DATE)
     for paper in spec.papers:
-        _add_item(fg, paper, analysis, options, theme_titles, rss)
+        _add_item(fg, paper, items[paper.slug], rss)
     return fg
 
 
@@ -212,33 +211,52 @@ def _title_text(text: str, rss: bool) -> str:
     return html.escape(line, quote=False) if rss and "<" in line else line
 
 
-def _add_item(fg: FeedGenerator, paper: Paper, analysis: Analysis, options: SiteOptions,
-              theme_titles: dict[str, str], rss: bool) -> None:
-    entry = fg.add_entry(order="append")  # the default prepends, which would reverse the order
-    entry.id(feed_item_id(paper, options.site_url, options.feed_id_authority))  # also the RSS guid, isPermaLink="false"
-    entry.title(_title_text(paper.title, rss) or paper.slug)
-    # The page is the item's link (RSS <link>); arXiv, PDF and code are "related" links, Atom only.
+@dataclass(frozen=True)
+class _Item:
+    """A paper's item as every feed holds it, in both formats (its title aside): made
+    once per paper, though a paper is in up to four feeds, each in two formats."""
+
+    id: str  # also the RSS guid, isPermaLink="false"
+    page: str  # the item's link (RSS <link>)
+    links: list[dict[str, str]]  # the page, then arXiv, PDF and code as "related" links (Atom only)
+    summary: str
+    when: dt.datetime
+    authors: tuple[str, ...]
+    categories: tuple[tuple[str, str], ...]  # (theme slug, label)
+
+
+def _item(paper: Paper, analysis: Analysis, options: SiteOptions, theme_titles: dict[str, str]) -> _Item:
     page = absolute_url(options.site_url, options.paper_url.format(slug=paper.slug))
-    entry.link(href=page, rel="alternate", type="text/html")
     links = [{"href": page, "rel": "alternate", "type": "text/html"}]
     for kind, label, media_type in ITEM_LINKS:
         for url in paper.links_of(kind):
             if href := _http_url(url):
                 links.append({"href": href, "rel": "related", "type": media_type, "title": label})
-    entry.atom_links.links = links
-    summary = html_summary(paper.abstract)
-    if summary:
-        entry.summary(summary, type="html")  # also the RSS <description>
-    when = day_start(paper.added)
-    entry.published(when)  # also RSS <pubDate>
-    entry.updated(when)  # feedgen would use the clock
-    authors = [name for name in (plain_line(a) for a in paper.authors) if name]
-    if authors:
-        entry.author([{"name": name} for name in authors])
-        entry.dc.dc_creator(authors)
+    categories = []
     for membership in analysis.grouping.themes_of(paper.slug):
         label = plain_line(theme_titles.get(membership.theme, membership.theme))
-        entry.category(term=membership.theme, label=label or membership.theme)
+        categories.append((membership.theme, label or membership.theme))
+    return _Item(id=feed_item_id(paper, options.site_url, options.feed_id_authority), page=page, links=links,
+                 summary=html_summary(paper.abstract), when=day_start(paper.added),
+                 authors=tuple(name for name in (plain_line(a) for a in paper.authors) if name),
+                 categories=tuple(categories))
+
+
+def _add_item(fg: FeedGenerator, paper: Paper, item: _Item, rss: bool) -> None:
+    entry = fg.add_entry(order="append")  # the default prepends, which would reverse the order
+    entry.id(item.id)
+    entry.title(_title_text(paper.title, rss) or paper.slug)
+    entry.link(href=item.page, rel="alternate", type="text/html")
+    entry.atom_links.links = item.links  # only read
+    if item.summary:
+        entry.summary(item.summary, type="html")  # also the RSS <description>
+    entry.published(item.when)  # also RSS <pubDate>
+    entry.updated(item.when)  # feedgen would use the clock
+    if item.authors:
+        entry.author([{"name": name} for name in item.authors])
+        entry.dc.dc_creator(list(item.authors))
+    for term, label in item.categories:
+        entry.category(term=term, label=label)
 
 
 # --------------------------------------------------------------------------- all feeds
@@ -291,9 +309,14 @@ def plan_feeds(analysis: Analysis, options: SiteOptions) -> dict[str, bytes]:
     site_host(options.site_url)  # fail first, with the message, when site_url is missing
     theme_titles = {t.slug: t.title for t in (*analysis.digest.themes, *analysis.grouping.themes)}
     specs = feed_specs(analysis, options)
+    items: dict[str, _Item] = {}
+    for spec in specs:
+        for paper in spec.papers:
+            if paper.slug not in items:
+                items[paper.slug] = _item(paper, analysis, options, theme_titles)
     files: dict[str, bytes] = {}
     for spec in specs:
-        files[spec.rss_path], files[spec.atom_path] = _build(spec, analysis, options, theme_titles)
+        files[spec.rss_path], files[spec.atom_path] = _build(spec, options, items)
     files[options.opml] = opml(specs, options)
     return files
 

@@ -39,17 +39,13 @@ class PhraseMatcher:
     """
 
     def __init__(self, phrases: Sequence[str], known: Mapping[bytes, frozenset[int]] | None = None) -> None:
-        # phrase_pattern without its look-behind, for lowercased text: a pattern that
-        # starts with a literal lets the regex engine skip ahead, several times faster.
-        self._patterns = [
-            re.compile(r"[\s\-]+".join(re.escape(w) for w in phrase_words(p)) + r"(?:e?s)?(?![\w])")
-            for p in phrases
-        ]
+        self._words = [phrase_words(p) for p in phrases]
+        # Compiled when first needed (see _pattern): with an earlier build's finds, none is.
+        self._patterns: dict[int, re.Pattern[str]] = {}
         # Keyed by first word; a one-word phrase also by its plurals, since its
         # first word is its last. (number, the other words but the last, the last word)
         self._by_first: dict[str, list[tuple[int, frozenset[str], str]]] = {}
-        for number, phrase in enumerate(phrases):
-            words = phrase_words(phrase)
+        for number, words in enumerate(self._words):
             if not words:
                 continue
             keys = [words[0]] if len(words) > 1 else [words[0], words[0] + "s", words[0] + "es"]
@@ -84,9 +80,18 @@ class PhraseMatcher:
             for number, middle, last in self._by_first[first]:
                 if (number not in found and middle <= words
                         and (last in words or last + "s" in words or last + "es" in words)
-                        and self._search(self._patterns[number], lower)):
+                        and self._search(self._pattern(number), lower)):
                     found.add(number)
         return frozenset(found)
+
+    def _pattern(self, number: int) -> re.Pattern[str]:
+        """phrase_pattern without its look-behind, for lowercased text: a pattern that
+        starts with a literal lets the regex engine skip ahead, several times faster."""
+        pattern = self._patterns.get(number)
+        if pattern is None:
+            pattern = re.compile(r"[\s\-]+".join(re.escape(w) for w in self._words[number]) + r"(?:e?s)?(?![\w])")
+            self._patterns[number] = pattern
+        return pattern
 
     @staticmethod
     def _search(pattern: re.Pattern[str], text: str) -> bool:

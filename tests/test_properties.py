@@ -12,10 +12,12 @@ from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
 from generator.content import one_line, paper_text, printable, read_paper
+from generator.clustering import _term_pattern
 from generator.errors import Problem
 from generator.phrases import PhraseMatcher, phrase_pattern, phrase_words
 from generator.importers.listing import parse_listing
 from generator.model import Paper
+from generator.relating import paper_text as relating_text, tfidf_matrix
 from generator.render import paragraphs, teaser
 from generator.slugs import MAX_SLUG_LENGTH, RESERVED_SLUGS, is_valid_slug, slugify, title_key, unique_slug
 
@@ -184,6 +186,43 @@ _PIECES = st.sampled_from(list("abcs -,.é_3+") + ["ab", "es", "s ", "-s", "3d"]
 def test_the_phrase_matcher_agrees_with_the_phrase_pattern(phrase: str, text: str) -> None:
     expected = phrase_pattern(phrase).search(text) is not None
     assert (0 in PhraseMatcher([phrase]).find(text)) == expected
+
+
+# --------------------------------------------------------------------------- terms and their forms in the text
+
+# Term words as TF-IDF makes them (a letter, then letters, digits, hyphens), few letters
+# so that texts hold them often; texts add capitals, the Kelvin sign and long s (which
+# match k and s ignoring case), an accent and an underscore (word characters).
+_TERM_WORD = st.sampled_from(["ab", "abs", "ba", "a-b", "b3"])
+_TEXT_PIECES = st.sampled_from(list("abAB ,-_3éKſs\n") + ["ab", "AB", "a-b", "B3"])
+
+
+@given(term=st.lists(_TERM_WORD, min_size=1, max_size=3).map(" ".join),
+       text=st.lists(_TEXT_PIECES, max_size=24).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_the_term_pattern_finds_what_its_definition_finds(term: str, text: str) -> None:
+    words = r"[\s-]+".join(re.escape(w) for w in term.split())
+    definition = re.compile(rf"(?<![\w-]){words}(?![\w-])", re.IGNORECASE)
+    found = [(m.start(), m.group()) for m in _term_pattern(term).finditer(text)]
+    assert found == [(m.start(), m.group()) for m in definition.finditer(text)]
+
+
+@given(st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=6))
+@settings(max_examples=100, deadline=None)
+@example([("START start", "Start. STARTS\nSTART"), ("", "")])  # the word that marks where a paper starts
+def test_tfidf_terms_are_scikit_learns_for_any_text(texts: list[tuple[str, str]]) -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    papers = [Paper(id=str(i), slug=f"p{i}", title=title, abstract=abstract, added=dt.date(2026, 1, 1))
+              for i, (title, abstract) in enumerate(texts)]
+    _, terms = tfidf_matrix(papers)
+    vectorizer = CountVectorizer(ngram_range=(1, 2), stop_words="english",
+                                 token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b")
+    try:
+        expected = list(vectorizer.fit(relating_text(p) for p in papers).get_feature_names_out())
+    except ValueError:  # "empty vocabulary"
+        expected = []
+    assert terms == expected
 
 
 # --------------------------------------------------------------------------- relative links

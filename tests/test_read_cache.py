@@ -7,6 +7,8 @@ import pickle
 import time
 from pathlib import Path
 
+import pytest
+
 from generator.content import check_content, load_digest
 from tests.conftest import paper_file
 
@@ -97,3 +99,55 @@ def test_phrase_finds_are_saved_and_used_only_for_the_same_phrases_and_code(tmp_
         phrases.phrase_matcher.cache_clear()
         assert phrases.phrase_matcher(first).find(texts[1]) == frozenset({1})
     phrases.phrase_matcher.cache_clear()
+
+
+def test_what_is_not_a_paper_file_is_told_apart_alike_with_the_cache(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # The names in papers/ are tested as text, not as Paths: these are Path.suffix's edge cases.
+    monkeypatch.chdir(tmp_path)  # problems name paths relative to it
+    content, cache = Path("content"), Path("papers.pickle")
+    write(content, "speech-models", paper_file("Speech Models", "Streaming speech."))
+    write(content, "graph-networks", paper_file("Graph Networks", "We study graph networks."))
+    papers = content / "papers"
+    (papers / "old").mkdir()
+    for name in ("notes.txt", "graph-networks.md.bak", ".md", ".graph-networks.md.swp"):
+        (papers / name).write_text("x", encoding="utf-8")
+    expected = [("content/papers/graph-networks.md.bak", "not a paper file"),
+                ("content/papers/notes.txt", "not a paper file"),
+                ("content/papers/old", "a folder inside papers/ is not read")]
+    for cache_file in (None, cache, cache):
+        digest, problems = check_content(content, cache_file=cache_file)
+        assert [p.slug for p in digest.papers] == ["graph-networks", "speech-models"]
+        assert [(p.path, p.message.split(",")[0].split(";")[0]) for p in problems] == expected
+
+
+def test_the_cache_is_written_only_when_it_has_a_paper_to_keep(tmp_path: Path) -> None:
+    content, cache = tmp_path / "content", tmp_path / "papers.pickle"
+
+    def kept() -> dict[str, str]:
+        return {name: entry[1].paper.title for name, entry in pickle.loads(cache.read_bytes())[1].items()}
+
+    write(content, "graph-networks", paper_file("Graph Networks", "We study graph networks."))
+    write(content, "speech-models", paper_file("Speech Models", "Streaming speech."))
+    load_digest(content, cache_file=cache)
+    written = cache.read_bytes()
+    assert kept() == {"graph-networks.md": "Graph Networks", "speech-models.md": "Speech Models"}
+
+    # Edited just now: read again, too new to keep, so nothing is written (the old entry
+    # stays, matching no file)...
+    write(content, "speech-models", paper_file("Speech Models, Revised", "Streaming speech."), age=0)
+    assert load_digest(content, cache_file=cache) == load_digest(content)
+    assert cache.read_bytes() == written
+    # ...until it is old enough to keep.
+    write(content, "speech-models", paper_file("Speech Models, Revised", "Streaming speech."))
+    assert load_digest(content, cache_file=cache) == load_digest(content)
+    assert kept() == {"graph-networks.md": "Graph Networks", "speech-models.md": "Speech Models, Revised"}
+
+    # A removed paper's entry goes with the next write.
+    (content / "papers" / "graph-networks.md").unlink()
+    written = cache.read_bytes()
+    assert [p.slug for p in load_digest(content, cache_file=cache).papers] == ["speech-models"]
+    assert cache.read_bytes() == written
+    write(content, "brand-new", paper_file("Brand New", "A new paper."))
+    assert load_digest(content, cache_file=cache) == load_digest(content)
+    assert kept() == {"brand-new.md": "Brand New", "speech-models.md": "Speech Models, Revised"}

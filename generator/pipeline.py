@@ -15,7 +15,6 @@ import functools
 import gc
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -114,15 +113,13 @@ class Analysis:
 
 def analyse(digest: Digest, options: SiteOptions) -> Analysis:
     matrix, terms = tfidf_matrix(digest.papers)  # one TF-IDF for grouping and relating
-    # Relating runs in a thread beside grouping: its sparse product (C++, on two threads)
-    # lets grouping run part of the time. 0.3-0.5 s of 5 s at 10,000 papers, measured
-    # against running them one after the other; the result is the same either way.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        related = pool.submit(relate, digest.papers, matrix, k=options.related)
-        grouping = group(digest, matrix, terms)
-        keys, authors = citation_keys(digest.papers), author_slugs(digest.papers)
-        return Analysis(digest=digest, grouping=grouping, related=related.result(), matrix=matrix,
-                        citation_keys=keys, author_slugs=authors)
+    # One after the other: relating's sparse product (sparse-dot-topn, on two threads of
+    # its own) holds the interpreter lock throughout, so grouping in a thread beside it
+    # waited for it (measured: no gain).
+    related = relate(digest.papers, matrix, k=options.related)
+    grouping = group(digest, matrix, terms)
+    return Analysis(digest=digest, grouping=grouping, related=related, matrix=matrix,
+                    citation_keys=citation_keys(digest.papers), author_slugs=author_slugs(digest.papers))
 
 
 def author_slugs(papers: Sequence[Paper]) -> dict[str, str]:

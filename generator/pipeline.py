@@ -191,7 +191,7 @@ def preview_site(previous: SitePlan, content_dir: Path, options: SiteOptions,
     digest = load_digest(content_dir, warnings=warnings,
                          cache_file=cache_dir / "papers.pickle" if cache_dir is not None else None)
     before = {p.slug: p for p in analysis.digest.papers}
-    if digest.themes != analysis.digest.themes or len(before.keys() & {p.slug for p in digest.papers}) < len(before):
+    if digest.themes != analysis.digest.themes or not before.keys() <= {p.slug for p in digest.papers}:
         return None
     changed = [p for p in digest.papers if before.get(p.slug) != p]
     if not changed:

@@ -253,14 +253,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         file = _PlannedFile.generated(config, src_uri, content="", inclusion=inclusion)
         assert isinstance(file, _PlannedFile)
         file.unchanged = self.base_pages.get(src_uri) == digest
+        if src_uri not in self._nav_pages:
+            # Its page now: MkDocs makes a plain Page for every file without one when
+            # it reads the navigation, before any later event. (The navigation's own
+            # pages take their titles from it: MkDocs makes those.)
+            _PlannedPage(None, file, config)
         return file
-
-    def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
-        for src_uri in self.plan.pages:
-            file = files.get_file_from_path(src_uri)
-            if file is not None and file.page is None:  # the pages not in the navigation
-                _PlannedPage(None, file, config)
-        return nav
 
     def _template_file(self, name: str) -> Path:
         """A site's own copy of a shipped file, or the default."""

@@ -5,7 +5,8 @@
 
 For each size it makes a synthetic digest (abstracts stitched from the bundled
 papers' sentences, the bundled taxonomy, added dates spread over a year) under
-bench/out/, then measures, each in a fresh process:
+bench/out/, then measures, each in a fresh process, --repeat times (3 unless told;
+the digest's build and the floor's in turn; the table shows medians, the JSON every run):
 
 - the core stages (load+validate, group+relate, render (the plan's pages: list pages
   rendered, paper pages keyed), feeds+data, their sum "before MkDocs" (run as plan_site
@@ -33,6 +34,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -248,21 +250,32 @@ def warm_disk(folder: Path) -> None:
             path.read_bytes()
 
 
-def bench_size(size: int) -> dict[str, object]:
+def bench_size(size: int, repeat: int) -> dict[str, object]:
+    """One size's row. The builds run `repeat` times, the digest's and the floor's in
+    turn, and the row keeps each one's median: on a shared machine a single run can be
+    30% off, and a slow spell then hits both alike. The core stages are run as often."""
     project = make_digest(size)
-    # A cold build: no site and no cache from an earlier run.
-    shutil.rmtree(project / "site", ignore_errors=True)
-    shutil.rmtree(project / ".cache", ignore_errors=True)
+    floor = make_floor(project)
     warm_disk(project / "content")
-    row: dict[str, object] = {"papers": size, "core": core_stages(project / "content")}
-    wall, peak = run_measured([sys.executable, "-m", "generator.cli", "build", "-q"], project)
-    row["digest_build_s"], row["digest_build_peak_mb"] = wall, peak
+    warm_disk(floor / "docs")
+    cores, builds, floors = [], [], []
+    for _ in range(repeat):
+        # Cold builds: no site and no cache from an earlier run.
+        for leftover in (project / "site", project / ".cache", floor / "site"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        cores.append(core_stages(project / "content"))
+        builds.append(run_measured([sys.executable, "-m", "generator.cli", "build", "-q"], project))
+        floors.append(run_measured([sys.executable, "-m", "mkdocs", "build", "-q"], floor))
+    row: dict[str, object] = {"papers": size, "core": {key: statistics.median(c[key] for c in cores) for key in cores[0]},
+                              "core_runs": cores}
+    row["digest_build_s"] = statistics.median(wall for wall, _ in builds)
+    row["digest_build_peak_mb"] = max(peak for _, peak in builds)
+    row["digest_build_runs_s"] = [wall for wall, _ in builds]
     row["digest_site"] = site_sizes(project / "site")
     row["digest_search"] = search_cost(project / "site")
-    floor = make_floor(project)
-    warm_disk(floor / "docs")
-    wall, peak = run_measured([sys.executable, "-m", "mkdocs", "build", "-q"], floor)
-    row["floor_s"], row["floor_peak_mb"] = wall, peak
+    row["floor_s"] = statistics.median(wall for wall, _ in floors)
+    row["floor_peak_mb"] = max(peak for _, peak in floors)
+    row["floor_runs_s"] = [wall for wall, _ in floors]
     row["floor_site"] = site_sizes(floor / "site")
     row["floor_search"] = search_cost(floor / "site")
     return row
@@ -383,6 +396,12 @@ def print_table(rows: list[dict[str, object]], core_only: dict[str, object] | No
               f"| {core['group+relate']:.2f} s | {core['render']:.2f} s | {core['feeds+data']:.2f} s "
               f"| {core['before MkDocs']:.2f} s | {core['paper pages']:.2f} s "
               f"| | {core['peak_mb']:.0f} MB | | | | | | | | | | |")
+    print()
+    for row in rows:
+        builds, floors = row["digest_build_runs_s"], row["floor_runs_s"]
+        assert isinstance(builds, list) and isinstance(floors, list)
+        print(f"{row['papers']:,} papers, each run: `digest build` {', '.join(f'{s:.1f}' for s in builds)} s; "
+              f"floor {', '.join(f'{s:.1f}' for s in floors)} s")
 
 
 def _search(cost: object) -> str:
@@ -400,12 +419,14 @@ def main() -> None:
                         help="size of the daily case: add 50 papers to a built digest (0 to skip)")
     parser.add_argument("--serve", type=int, default=10_000,
                         help="size of the preview case: edit one paper under `digest serve` (0 to skip)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of the core stages, `digest build` and the floor per size; medians are shown")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     rows = []
     for size in args.sizes:
         print(f"{size} papers ...", file=sys.stderr)
-        rows.append(bench_size(size))
+        rows.append(bench_size(size, args.repeat))
     core_only = None
     if args.core:
         print(f"{args.core} papers, core only ...", file=sys.stderr)

@@ -64,6 +64,9 @@ plugins:
 
 def run_measured(command: list[str], cwd: Path) -> tuple[float, float]:
     """(wall seconds, peak RSS in MB) of a command run in its own process."""
+    # Written-back first: the last command's 200 MB of pages, flushed during this one,
+    # would slow it by seconds, and by more or less from run to run.
+    os.sync()
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)

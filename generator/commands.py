@@ -288,8 +288,8 @@ def serve(config_file: Path, *, dev_addr: str) -> int:
     _setup_logging()
     load_mkdocs_config(config_file)  # fail early, with our message, on a missing or bad file
     try:
-        # Dirty rebuilds: the digest's pages are backed by cache files that change only
-        # with the page (generator/cache.py), so a save renders just what it changed.
+        # Dirty rebuilds: a planned page whose hash is the one the last build wrote is
+        # not rendered again (plugin._PlannedFile), so a save renders just what it changed.
         with _dirty_warning_silenced():
             mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True, build_type="dirty")
     except exceptions.MkDocsException as exc:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -87,3 +88,16 @@ class PageCache:
     def write_record(self, path: Path, data: dict[str, Any]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, indent=0), encoding="utf-8")
+
+
+def remove_outputs(site: Path, outputs: Iterable[str]) -> None:
+    """Delete these site-relative outputs, and the folders they leave empty: a dirty
+    build does not clean, so the pages of papers and themes that left the site stay
+    until removed."""
+    for output in sorted(outputs):
+        path = site / output
+        path.unlink(missing_ok=True)
+        for folder in path.parents:  # up to the site's root
+            if folder == site or not folder.is_dir() or any(os.scandir(folder)):
+                break
+            folder.rmdir()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import CACHE_DIR, PageCache
+from .cache import CACHE_DIR, PageCache, remove_outputs
 from .content import check_content
 from .errors import BuildError, ContentError, DigestError, ImportError_
 from .importers import IMPORTERS
@@ -110,8 +110,9 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
             raise BuildError(f"the build was aborted: {exc}; nothing was published") from None
         except exceptions.MkDocsException as exc:
             raise BuildError(f"{exc}\nthe build failed; {target} was left as it was") from None
-        if incremental:
-            _remove_stale(staging, previous, cache.read_outputs())
+        if incremental:  # what the previous plan wrote and this one did not
+            stale = set(previous.get("planned", [])) - set(cache.read_outputs().get("planned", []))
+            remove_outputs(staging, stale)
         record.unlink(missing_ok=True)  # until the swap is done, site/ is not what it records
         old = _swap_into_place(staging, target)
         _keep_as_spare(old, spare)
@@ -239,17 +240,6 @@ def _keep_as_spare(old: Path | None, spare: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     with contextlib.suppress(OSError):
         old.parent.rmdir()  # the hidden folder the swap moved it into
-
-
-def _remove_stale(staging: Path, previous: dict[str, Any], now: dict[str, Any]) -> None:
-    """A dirty build does not clean: remove what the previous plan wrote and this one did not."""
-    for output in sorted(set(previous.get("planned", [])) - set(now.get("planned", []))):
-        path = staging / output
-        path.unlink(missing_ok=True)
-        for folder in path.parents:  # and folders left empty, up to the site's root
-            if folder == staging or not folder.is_dir() or any(folder.iterdir()):
-                break
-            folder.rmdir()
 
 
 @contextlib.contextmanager

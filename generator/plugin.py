@@ -33,7 +33,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .cache import CACHE_DIR, PageCache, fingerprint, page_hash
+from .cache import CACHE_DIR, PageCache, fingerprint, page_hash, remove_outputs
 from .content import PAPERS_DIR, THEMES_FILE
 from .errors import DigestError
 from .model import Digest
@@ -80,6 +80,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         self.cache = PageCache(Path(CACHE_DIR))
         self.fingerprint = ""
         self._outputs: tuple[list[str], list[str]] = ([], [])
+        # Under `digest serve`, every output the builds so far may have left in the site
+        # folder: a dirty build does not clean, so an exact build removes those it did not
+        # write (a deleted paper's page, a renamed theme's feeds).
+        self._served: set[str] = set()
         self._own_pages: list[File] = []  # the curator's pages
         # The hash of each planned page (by source path) whose output the site folder holds:
         # `digest build` sets it from its record of the site the build starts from; under
@@ -232,7 +236,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         (which every page shows); every other output stays as the last build wrote it."""
         self._remove_content(files)
         for src_uri in sorted({*self.plan.preview_of, *self._nav_pages}):
-            files.append(self._page_file(config, src_uri))
+            page_file = self._page_file(config, src_uri)
+            files.append(page_file)
+            self._served.add(page_file.dest_uri)  # an added paper's page is new
         return files
 
     def _remove_content(self, files: Files) -> None:
@@ -359,6 +365,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
             self._rebuild_request.write_text(" ".join(self.plan.preview_of), encoding="utf-8")
             return
         self.cache.write_outputs(*self._outputs, pages=self._hashes)
+        if self._serving and self._dirty:
+            written = {*self._outputs[0], *self._outputs[1]}
+            remove_outputs(Path(config.site_dir), self._served - written)
+            self._served = written
         if self._serving:
             # The server shows the pages at once; their search index follows when it is ready.
             background = self._start_search(config, self._paper_records)

@@ -114,6 +114,37 @@ def test_serve_shows_an_edit_at_once_then_builds_the_exact_site(served: tuple[Pa
         assert without_livereload(fetch(url.replace(root + "./", root)) or "") == page.read_text(), url
 
 
+def wait_until_gone(url: str, timeout: float = 60.0) -> None:
+    """Until the server answers url with an error (404); fails after timeout."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if fetch(url) is None:
+            return
+        time.sleep(0.2)
+    pytest.fail(f"{url} was still served after {timeout} s")
+
+
+def test_serve_stops_serving_the_pages_of_a_deleted_paper_and_a_renamed_theme(served: tuple[Path, str]) -> None:
+    # Builds under serve are dirty (they leave what they do not write), so the outputs
+    # that left the site must be removed, or the server shows them as if still there.
+    project, root = served
+    paper = project / "content" / "papers" / "graph-pooling.md"
+    paper.write_text(paper_file("Graph Pooling", "We study pooling in graphs."))
+    wait_for(root + "themes/graphs/", "Graph Pooling")  # written by the exact build after the preview
+    assert fetch(root + "papers/graph-pooling/") is not None
+
+    paper.unlink()
+    wait_until_gone(root + "papers/graph-pooling/")
+    assert "Graph Pooling" not in (fetch(root + "themes/graphs/") or "")
+    assert fetch(root + "papers/graph-networks/") is not None
+
+    themes = project / "content" / "themes.yml"
+    themes.write_text(themes.read_text().replace("slug: graphs", "slug: graph-learning"))
+    wait_for(root + "themes/graph-learning/", "Graph Networks")
+    for gone in ("themes/graphs/", "themes/graphs/feed.xml", "themes/graphs/atom.xml"):
+        assert fetch(root + gone) is None, gone
+
+
 def without_livereload(html: str) -> str:
     """The page as written: the server adds one script just before </body>."""
     end = html.rindex("</body>")

@@ -32,15 +32,23 @@ def fetch(url: str) -> str | None:
         return None
 
 
-def wait_for(url: str, text: str, timeout: float = 60.0) -> float:
-    """Seconds until the page at url contains text; fails after timeout."""
+def poll(done: Callable[[], bool], timeout: float, failure: str) -> float:
+    """Seconds until done() is true, asked every 0.2 s; fails with `failure` after timeout."""
     start = time.monotonic()
     while time.monotonic() - start < timeout:
-        page = fetch(url)
-        if page is not None and text in page:
+        if done():
             return time.monotonic() - start
         time.sleep(0.2)
-    pytest.fail(f"{url} did not show {text!r} within {timeout} s")
+    pytest.fail(failure)
+
+
+def wait_for(url: str, text: str, timeout: float = 60.0) -> float:
+    """Seconds until the page at url contains text; fails after timeout."""
+    def shows() -> bool:
+        page = fetch(url)
+        return page is not None and text in page
+
+    return poll(shows, timeout, f"{url} did not show {text!r} within {timeout} s")
 
 
 @pytest.fixture
@@ -116,12 +124,7 @@ def test_serve_shows_an_edit_at_once_then_builds_the_exact_site(served: tuple[Pa
 
 def wait_until_gone(url: str, timeout: float = 60.0) -> None:
     """Until the server answers url with an error (404); fails after timeout."""
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        if fetch(url) is None:
-            return
-        time.sleep(0.2)
-    pytest.fail(f"{url} was still served after {timeout} s")
+    poll(lambda: fetch(url) is None, timeout, f"{url} was still served after {timeout} s")
 
 
 def test_serve_stops_serving_the_pages_of_a_deleted_paper_and_a_renamed_theme(served: tuple[Path, str]) -> None:

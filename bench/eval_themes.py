@@ -22,10 +22,10 @@ from pathlib import Path
 
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from generator.clustering import auto_themes
+from generator.analysis.clustering import auto_themes
 from generator.content import load_digest
-from generator.grouping import group_curated
-from generator.relating import tfidf_matrix
+from generator.analysis.grouping import group_curated
+from generator.analysis.tfidf import tfidf_matrix
 
 
 def purity(truth: list[str], found: list[str]) -> float:

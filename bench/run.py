@@ -117,22 +117,25 @@ def make_floor(project: Path) -> Path:
 CORE = """
 import json, resource, sys, tempfile, time
 from pathlib import Path
+from generator.analysis import analyse
 from generator.content import load_digest
-from generator.pipeline import SiteOptions, SitePlan, analyse, full_collections_paused
-from generator.grouping import group
-from generator.relating import relate, tfidf_matrix
-from generator.render import render_pages
-from generator.feeds import plan_feeds
-from generator.data import plan_data
-from generator.citation import plan_bibliographies
-from generator.search import search_records, write_index
+from generator.engine.search import search_records, write_index
+from generator.options import SiteOptions
+from generator.phrases import Matchers
+from generator.pipeline import full_collections_paused
+from generator.rendering.bibtex import plan_bibliographies
+from generator.rendering.data import plan_data
+from generator.rendering.feeds import plan_feeds
+from generator.rendering.pages import render_pages
+from generator.rendering.plan import SitePlan
 
 content = Path(sys.argv[1])
 options = SiteOptions(site_url="https://bench.example.org/")
 times = {}
+matchers = Matchers()  # one per build, as plan_site makes it: checking and grouping share its finds
 with full_collections_paused():  # as plan_site runs these stages
-    t = time.perf_counter(); digest = load_digest(content); times["load+validate"] = time.perf_counter() - t
-    t = time.perf_counter(); analysis = analyse(digest, options); times["group+relate"] = time.perf_counter() - t
+    t = time.perf_counter(); digest = load_digest(content, matchers=matchers); times["load+validate"] = time.perf_counter() - t
+    t = time.perf_counter(); analysis = analyse(digest, related=options.related, matchers=matchers); times["group+relate"] = time.perf_counter() - t
     t = time.perf_counter(); pages = render_pages(analysis, options); times["render"] = time.perf_counter() - t
     t = time.perf_counter()
     files = plan_feeds(analysis, options) | plan_data(analysis, options) | plan_bibliographies(analysis, options)

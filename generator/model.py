@@ -42,6 +42,12 @@ class Paper:
         return tuple(link.url for link in self.links if link.kind == kind)
 
 
+def newest_first(paper: Paper) -> tuple[int, str]:
+    """The sort key of every newest-first list (pages, feeds, data): the latest `added`
+    day first, ties by slug, so that an order never depends on file order."""
+    return -paper.added.toordinal(), paper.slug
+
+
 @dataclass(frozen=True)
 class Theme:
     slug: str

@@ -38,7 +38,7 @@ class PhraseMatcher:
     the few phrases that pass it are searched for.
     """
 
-    def __init__(self, phrases: Sequence[str], known: Mapping[bytes, frozenset[int]] | None = None) -> None:
+    def __init__(self, phrases: Sequence[str], saved_finds: Mapping[bytes, frozenset[int]] | None = None) -> None:
         self._words = [phrase_words(p) for p in phrases]
         # Compiled when first needed (see _pattern): with an earlier build's finds, none is.
         self._patterns: dict[int, re.Pattern[str]] = {}
@@ -53,16 +53,16 @@ class PhraseMatcher:
                 self._by_first.setdefault(key, []).append((number, frozenset(words[1:-1]), words[-1]))
         self._first_words = frozenset(self._by_first)
         # Checking content and grouping ask about the same texts, and `digest serve`
-        # asks again on every save: each text is searched once. `known` holds what an
-        # earlier build found for these phrases, by text_key (see save_finds).
+        # asks again on every save: each text is searched once. `saved_finds` holds what
+        # an earlier build found for these phrases, by text_key (see Matchers).
         self._found: dict[str, frozenset[int]] = {}
-        self._known = known or {}
+        self._saved_finds = saved_finds or {}
 
     def find(self, text: str) -> frozenset[int]:
         """Numbers of the phrases found in text."""
         found = self._found.get(text)
         if found is None:
-            found = self._known.get(text_key(text)) if self._known else None
+            found = self._saved_finds.get(text_key(text)) if self._saved_finds else None
             if found is None:
                 found = self._find(text)
             self._found[text] = found
@@ -109,46 +109,54 @@ def text_key(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
-# Where an earlier build saved its finds (load_finds); read when a matcher is made.
-_saved_at: Path | None = None
+class Matchers:
+    """The phrase matchers of one build (or of one `digest serve` session), one per list
+    of phrases. Checking content and grouping ask about the same phrases and texts, and
+    `digest serve` asks again on every save: each text is searched once per matcher.
 
+    With `saved`, the file an earlier build's `save` wrote: a matcher for the phrases
+    saved there starts with what that build found (searching every title and abstract
+    took a second at 10,000 papers, every build). The file is read when the matcher is
+    made, and only used for the same phrases and the same matching code."""
 
-@functools.lru_cache(maxsize=8)
-def phrase_matcher(phrases: tuple[str, ...]) -> PhraseMatcher:
-    """The matcher for these phrases, shared by everything that asks about them."""
-    return PhraseMatcher(phrases, known=_saved_finds(phrases))
+    KEPT = 8  # matchers kept at most: a curator editing themes.yml makes one per version
 
+    def __init__(self, saved: Path | None = None) -> None:
+        self.saved = saved
+        self._made: dict[tuple[str, ...], PhraseMatcher] = {}
 
-def load_finds(path: Path) -> None:
-    """Let the next matcher made start with the finds save_finds wrote there, if they
-    are for its phrases: searching every title and abstract took a second at 10,000
-    papers, every build. The file is read only when a matcher is made: `digest serve`
-    keeps its matcher from one rebuild to the next."""
-    global _saved_at
-    _saved_at = path
+    def matcher(self, phrases: tuple[str, ...]) -> PhraseMatcher:
+        """The matcher for these phrases, shared by everything that asks about them."""
+        matcher = self._made.get(phrases)
+        if matcher is None:
+            if len(self._made) >= self.KEPT:
+                self._made.clear()
+            matcher = self._made[phrases] = PhraseMatcher(phrases, saved_finds=self._read_saved(phrases))
+        return matcher
 
+    def save(self, phrases: tuple[str, ...], texts: Iterable[str]) -> None:
+        """Save what the matcher for these phrases found in these texts, for the next
+        build's Matchers(saved=...)."""
+        if self.saved is None:
+            return
+        finds = self.matcher(phrases).finds(texts)
+        self.saved.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.saved.with_name(self.saved.name + ".tmp")
+        with temporary.open("wb") as file:
+            pickle.dump((_code_version(), phrases, finds), file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.saved)
 
-def _saved_finds(phrases: tuple[str, ...]) -> dict[bytes, frozenset[int]] | None:
-    if _saved_at is None:
-        return None
-    try:
-        with _saved_at.open("rb") as file:
-            version, saved_phrases, finds = pickle.load(file)
-    except Exception:  # missing or unreadable: search again
-        return None
-    if version != _code_version() or saved_phrases != phrases or not isinstance(finds, dict):
-        return None
-    return finds
-
-
-def save_finds(path: Path, phrases: tuple[str, ...], texts: Iterable[str]) -> None:
-    """Save what the matcher for these phrases found in these texts, for load_finds."""
-    finds = phrase_matcher(phrases).finds(texts)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("wb") as file:
-        pickle.dump((_code_version(), phrases, finds), file, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
+    def _read_saved(self, phrases: tuple[str, ...]) -> dict[bytes, frozenset[int]] | None:
+        if self.saved is None:
+            return None
+        try:
+            with self.saved.open("rb") as file:
+                version, saved_phrases, finds = pickle.load(file)
+        except Exception:  # missing or unreadable: search again
+            return None
+        if version != _code_version() or saved_phrases != phrases or not isinstance(finds, dict):
+            return None
+        return finds
 
 
 @functools.cache

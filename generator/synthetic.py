@@ -13,7 +13,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from .content import PAPERS_DIR, paper_text
+from .content import PAPERS_DIR
+from .content.writing import paper_file_text
 from .model import Paper
 from .slugs import slugify, unique_slug
 
@@ -51,4 +52,4 @@ def write_papers(content_dir: Path, papers: Sequence[Paper]) -> None:
     folder = content_dir / PAPERS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     for paper in papers:
-        (folder / f"{paper.slug}.md").write_text(paper_text(paper), encoding="utf-8")
+        (folder / f"{paper.slug}.md").write_text(paper_file_text(paper), encoding="utf-8")

@@ -2,6 +2,9 @@
 
 - `bundled_site`: the repository's own digest (193 papers), built once per session
   with plain `mkdocs build --strict`, the way a curator without our CLI would.
+- `hostile`: tests/hostile/content (titles and abstracts made of markup, scripts,
+  entities, control characters...), built once per session the same way; read by
+  tests/test_hostile.py and served to the browser by tests/test_browser.py.
 - `make_project`: writes a content tree from dicts plus an mkdocs.yml, for small
   sites that a test builds itself.
 """
@@ -9,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -22,6 +26,7 @@ import yaml
 from tests.sitetools import BuiltSite
 
 REPO = Path(__file__).resolve().parent.parent
+HOSTILE_CORPUS = REPO / "tests" / "hostile" / "content"
 
 MKDOCS_YML = """\
 site_name: Test digest
@@ -55,6 +60,16 @@ def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     result = mkdocs_build(REPO, site_dir)
     assert result.returncode == 0, result.stderr
     return BuiltSite(site_dir, REPO / "content")
+
+
+@pytest.fixture(scope="session")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    project = tmp_path_factory.mktemp("hostile") / "project"
+    shutil.copytree(HOSTILE_CORPUS, project / "content")
+    (project / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    return BuiltSite(project / "site", project / "content")
 
 
 def paper_file(title: str, abstract: str, *, id: str | None = None, added: str = "2026-11-20",

@@ -17,7 +17,6 @@ import functools
 import http.server
 import os
 import re
-import shutil
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -300,13 +299,8 @@ def words(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    project = tmp_path_factory.mktemp("hostile-served")
-    shutil.copytree(CORPUS, project / "content")
-    (project / "mkdocs.yml").write_text(MKDOCS_YML)
-    result = mkdocs_build(project, project / "site")
-    assert result.returncode == 0, result.stderr
-    yield from serve(project / "site")
+def hostile_site_url(hostile: BuiltSite) -> Iterator[str]:
+    yield from serve(hostile.root)
 
 
 # A word of each hostile paper (title or abstract) to find it by.

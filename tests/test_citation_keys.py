@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.citation import base_key, citation_keys
+from generator.analysis.names import base_key, citation_keys
 from generator.model import Paper
 
 

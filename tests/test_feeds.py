@@ -9,7 +9,7 @@ import feedparser
 import pytest
 
 from generator.content import load_digest
-from generator.grouping import group
+from generator.analysis.grouping import group
 from tests.conftest import REPO, mkdocs_build, paper_file
 from tests.sitetools import BuiltSite
 

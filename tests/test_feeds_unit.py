@@ -13,9 +13,11 @@ import feedparser
 import pytest
 
 from generator.errors import BuildError
-from generator.feeds import EMPTY_FEED_DATE, feed_item_id, plan_feeds, strip_arxiv_version
+from generator.identifiers import strip_arxiv_version
+from generator.rendering.feeds import EMPTY_FEED_DATE, feed_item_id, plan_feeds
 from generator.model import Digest, Link, Paper, Theme
-from generator.pipeline import Analysis, SiteOptions, analyse
+from generator.analysis import Analysis, analyse
+from generator.options import SiteOptions
 
 SITE = "https://digest.example.org/sub/"
 HOSTILE_TITLE = "<script>alert(1)</script> Diffusion & <b>friends</b>"
@@ -50,7 +52,7 @@ def papers() -> tuple[Paper, ...]:
 def build(items: tuple[Paper, ...] | None = None, **options: object) -> tuple[Analysis, SiteOptions]:
     opts = replace(SiteOptions(site_url=SITE, intro="A test digest."), **options)  # type: ignore[arg-type]
     digest = Digest(papers=tuple(sorted(items or papers(), key=lambda p: (p.added, p.slug))), themes=THEMES)
-    return analyse(digest, opts), opts
+    return analyse(digest, related=opts.related), opts
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,6 @@ import html
 import json
 import os
 import re
-import shutil
 import unicodedata
 import warnings
 import xml.etree.ElementTree as ET
@@ -50,17 +49,19 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 from unidecode import unidecode
 
 from generator.cli import main
-from generator.content import check_content, create_files, load_digest, paper_path, split_front_matter
+from generator.content import check_content, load_digest
+from generator.content.files import split_front_matter
+from generator.content.writing import create_files, paper_path
 from generator.errors import ImportError_
-from generator.importers.links import extract_links
-from generator.importers.listing import parse_listing
+from generator.importing.links import extract_links
+from generator.importing.listing import parse_listing
 from generator.slugs import is_valid_slug
-from tests.conftest import MKDOCS_YML, mkdocs_build, paper_file
+from tests.conftest import HOSTILE_CORPUS, MKDOCS_YML, mkdocs_build, paper_file
 from tests.sitetools import BuiltSite, as_indexed
 
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
-CORPUS = Path(__file__).resolve().parent / "hostile" / "content"
+CORPUS = HOSTILE_CORPUS
 SITE_URL = "https://digest.example.org/"
 
 # Markup characters and lookalikes that are no markup anywhere. None is a word character
@@ -119,27 +120,20 @@ def make_control(target: Path) -> None:
                                        encoding="utf-8")
 
 
-def build(root: Path, content: Path | None) -> BuiltSite:
+def build_control(root: Path) -> BuiltSite:
+    """The control site, built as conftest's `hostile` is."""
     project = root / "project"
     project.mkdir()
     (project / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    if content is None:
-        make_control(project / "content")
-    else:
-        shutil.copytree(content, project / "content")
+    make_control(project / "content")
     result = mkdocs_build(project, project / "site")
     assert result.returncode == 0, result.stderr
     return BuiltSite(project / "site", project / "content")
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    return build(tmp_path_factory.mktemp("hostile"), CORPUS)
-
-
-@pytest.fixture(scope="module")
 def control(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    return build(tmp_path_factory.mktemp("control"), None)
+    return build_control(tmp_path_factory.mktemp("control"))
 
 
 CORPUS_PAPERS = papers_of(CORPUS)

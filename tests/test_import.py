@@ -10,8 +10,8 @@ import pytest
 from generator.cli import main
 from generator.content import load_digest
 from generator.errors import ImportError_
-from generator.importers.links import clean_url, extract_links
-from generator.importers.listing import parse_listing
+from generator.importing.links import clean_url, extract_links
+from generator.importing.listing import parse_listing
 from tests.conftest import MKDOCS_YML, REPO
 
 SEED = REPO.parent / "shared" / "seeds" / "000_1bd35bcc73766d11.txt"

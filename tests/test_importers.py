@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 
 from generator.errors import ImportError_
-from generator.importers import fetch
-from generator.importers.arxiv import parse_arxiv, split_arxiv_id
-from generator.importers.fetch import RateLimiter, fetch_arxiv, fetch_hf_daily
-from generator.importers.hf_daily import parse_hf_daily
-from generator.importers.records import ImportedPaper
+from generator.importing import fetch
+from generator.importing.arxiv import parse_arxiv, split_arxiv_id
+from generator.importing.fetch import RateLimiter, fetch_arxiv, fetch_hf_daily
+from generator.importing.hf_daily import parse_hf_daily
+from generator.importing.records import ImportedPaper
 from generator.model import Link
 
 FIXTURES = Path(__file__).parent / "fixtures"

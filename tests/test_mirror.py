@@ -7,8 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
-from generator.commands import _carry_stamped, _mirror
-from generator.search import ARCHIVE_STAMP
+from generator.engine.publish import carry_stamped as _carry_stamped, mirror as _mirror
+from generator.engine.publish import ARCHIVE_STAMP
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int] | None]:

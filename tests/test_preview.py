@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.pipeline import PREVIEW_LIMIT, SiteOptions, SitePlan, plan_site, preview_site
+from generator.options import SiteOptions
+from generator.pipeline import PREVIEW_LIMIT, plan_site, preview_site
+from generator.rendering.plan import SitePlan
 from tests.conftest import paper_file
 
 OPTIONS = SiteOptions(site_url="https://digest.example.org/")

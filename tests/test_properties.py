@@ -11,14 +11,16 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
-from generator.content import one_line, paper_text, printable, read_paper
-from generator.clustering import _term_pattern
+from generator.content.papers import read_paper
+from generator.content.writing import paper_file_text as paper_text
+from generator.text import one_line, printable
+from generator.analysis.clustering import _term_pattern
 from generator.errors import Problem
 from generator.phrases import PhraseMatcher, phrase_pattern, phrase_words
-from generator.importers.listing import parse_listing
+from generator.importing.listing import parse_listing
 from generator.model import Paper
-from generator.relating import paper_text as relating_text, tfidf_matrix
-from generator.render import paragraphs, teaser
+from generator.analysis.tfidf import indexed_text as relating_text, tfidf_matrix
+from generator.rendering.markup import paragraphs, teaser
 from generator.slugs import MAX_SLUG_LENGTH, RESERVED_SLUGS, is_valid_slug, slugify, title_key, unique_slug
 
 # Any text a scraper could hand over: every code point but lone surrogates (no UTF-8 file holds them).
@@ -236,7 +238,7 @@ def test_relative_links_resolve_to_their_target(here: list[str], there: list[str
                                                fragment: str) -> None:
     from urllib.parse import urljoin
 
-    from generator.render import relative_href
+    from generator.rendering.urls import relative_href
 
     from_url = "".join(f"{s}/" for s in here)
     to_url = "".join(f"{s}/" for s in there) + file + (f"#{fragment}" if fragment else "")

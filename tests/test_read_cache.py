@@ -78,27 +78,19 @@ def test_phrase_finds_are_saved_and_used_only_for_the_same_phrases_and_code(tmp_
     saved = tmp_path / "phrases.pickle"
     texts = ["Diffusion models for speech.", "A graph network."]
     first = ("diffusion model", "graph network")
-    phrases.phrase_matcher.cache_clear()
-    phrases.save_finds(saved, first, texts)
-    phrases.load_finds(saved)
-    phrases.phrase_matcher.cache_clear()
-    assert [phrases.phrase_matcher(first).find(t) for t in texts] == [frozenset({0}), frozenset({1})]
+    phrases.Matchers(saved=saved).save(first, texts)
+    assert [phrases.Matchers(saved=saved).matcher(first).find(t) for t in texts] == [frozenset({0}), frozenset({1})]
 
     # Planted: a saved find is believed, without searching the text again...
     version, stored_phrases, finds = pickle.loads(saved.read_bytes())
     finds[phrases.text_key(texts[1])] = frozenset({0, 1})
     saved.write_bytes(pickle.dumps((version, stored_phrases, finds)))
-    phrases.load_finds(saved)
-    phrases.phrase_matcher.cache_clear()
-    assert phrases.phrase_matcher(first).find(texts[1]) == frozenset({0, 1})
+    assert phrases.Matchers(saved=saved).matcher(first).find(texts[1]) == frozenset({0, 1})
     # ...but not for other phrases, nor when written by other matching code, nor from a broken file.
-    assert phrases.phrase_matcher(("graph network",)).find(texts[1]) == frozenset({0})
+    assert phrases.Matchers(saved=saved).matcher(("graph network",)).find(texts[1]) == frozenset({0})
     for damaged in (pickle.dumps(("other code", stored_phrases, finds)), b"not a pickle"):
         saved.write_bytes(damaged)
-        phrases.load_finds(saved)
-        phrases.phrase_matcher.cache_clear()
-        assert phrases.phrase_matcher(first).find(texts[1]) == frozenset({1})
-    phrases.phrase_matcher.cache_clear()
+        assert phrases.Matchers(saved=saved).matcher(first).find(texts[1]) == frozenset({1})
 
 
 def test_what_is_not_a_paper_file_is_told_apart_alike_with_the_cache(tmp_path: Path,

@@ -9,7 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from generator.pipeline import full_collections_paused
-from generator.render import TEASER_LENGTH, teaser
+from generator.rendering.markup import TEASER_LENGTH, teaser
 
 
 def whole_text_teaser(text: str, length: int = TEASER_LENGTH) -> str:

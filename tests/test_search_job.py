@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import search
+from generator.engine import search
 from generator.errors import BuildError
 from generator.content import load_digest
-from generator.pipeline import SiteOptions, plan_site
-from generator.search import IndexJob, SearchRecord, paper_records, search_records, write_index
+from generator.options import SiteOptions
+from generator.pipeline import plan_site
+from generator.engine.search import IndexJob, SearchRecord, paper_records, search_records, write_index
 from tests.conftest import REPO
 
 ABOUT = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body>'
@@ -180,6 +181,6 @@ def test_the_papers_records_known_early_are_the_planned_pages_records() -> None:
     plan = plan_site(REPO / "content", options)
     early = paper_records(digest.papers, options)
     assert len(early) == 193
-    records = search_records(plan, known=early)
+    records = search_records(plan, first=early)
     assert records[:193] == early
     assert sorted(records, key=lambda r: r.url) == sorted(search_records(plan), key=lambda r: r.url)

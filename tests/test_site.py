@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.content import load_digest
-from generator.grouping import group
+from generator.analysis.grouping import group
 from tests.conftest import REPO
 from tests.sitetools import BuiltSite, as_indexed
 

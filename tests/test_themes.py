@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 
 from generator.cli import main
-from generator.clustering import auto_themes
+from generator.analysis.clustering import auto_themes
 from generator.content import load_digest
 from generator.model import Paper
-from generator.relating import paper_text, tfidf_matrix
-from generator.stopwords import ENGLISH_STOP_WORDS
+from generator.analysis.tfidf import indexed_text as paper_text, tfidf_matrix
+from generator.analysis.stopwords import ENGLISH_STOP_WORDS
 from tests.conftest import MKDOCS_YML, REPO, paper_file
 from tests.sitetools import BuiltSite
 
@@ -141,7 +141,8 @@ MEMORY_PROBE = """
 import json, resource, sys
 from pathlib import Path
 from generator.content import load_digest
-from generator.relating import tfidf_matrix, top_k_similar
+from generator.analysis.relating import top_k_similar
+from generator.analysis.tfidf import tfidf_matrix
 from generator.synthetic import synthetic_papers
 
 papers = synthetic_papers(load_digest(Path(sys.argv[1])).papers, 10_000, seed=3)

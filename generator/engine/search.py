@@ -56,13 +56,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .errors import BuildError
-from .model import Paper
-from .pipeline import SiteOptions, SitePlan
+from ..errors import BuildError
+from ..model import Paper
+from ..options import SiteOptions
+from ..rendering.plan import SitePlan
+from .publish import ARCHIVE_DIR, ARCHIVE_STAMP, SEARCH_DIR, install_folder
 
-SEARCH_DIR = "pagefind"  # the bundle's folder in the site
-ARCHIVE_DIR = "pagefind-archive"  # the older papers' bundle, merged into the first
-ARCHIVE_STAMP = "digest-records.sha256"  # in ARCHIVE_DIR: what it was made from (archive_stamp)
+__all__ = ["ARCHIVE_DIR", "ARCHIVE_STAMP", "SEARCH_DIR", "IndexJob", "SearchRecord", "archive_script",
+           "archive_split", "archive_stamp", "paper_records", "search_records", "write_index"]
+
 ARTICLE = "article.md-content__inner"  # Material's element for a page's own content
 
 
@@ -73,12 +75,12 @@ class SearchRecord:
     text: str  # plain text, like a paper's abstract
 
 
-def search_records(plan: SitePlan, known: Sequence[SearchRecord] = ()) -> list[SearchRecord]:
-    """One record per planned page: those already `known` (see paper_records) in their
+def search_records(plan: SitePlan, first: Sequence[SearchRecord] = ()) -> list[SearchRecord]:
+    """One record per planned page: the `first` ones (see paper_records) in their
     order, then the others by source path: a fixed order, as Pagefind numbers pages in
     the order they come."""
-    urls = {record.url for record in known}
-    return [*known, *(SearchRecord(url=page.url, title=page.title, text=page.search_text)
+    urls = {record.url for record in first}
+    return [*first, *(SearchRecord(url=page.url, title=page.title, text=page.search_text)
                       for _, page in sorted(plan.pages.items()) if page.url not in urls)]
 
 
@@ -105,10 +107,10 @@ def archive_stamp(records: Sequence[SearchRecord], language: str) -> str:
     and its version (its program may come from pagefind_bin, its extended build, the
     PATH or PAGEFIND_BINARY_PATH: it is asked). The same stamp, the same bundle; and the
     same on any machine, as the stamp is a file of the site."""
-    digest = hashlib.sha256(json.dumps([_pagefind_version(), _index_config(language)]).encode())
+    sha = hashlib.sha256(json.dumps([_pagefind_version(), _index_config(language)]).encode())
     for record in records:
-        digest.update(b"\0" + record.url.encode() + b"\0" + record_document(record, language).encode())
-    return digest.hexdigest()
+        sha.update(b"\0" + record.url.encode() + b"\0" + record_document(record, language).encode())
+    return sha.hexdigest()
 
 
 def _pagefind_version() -> str:
@@ -136,7 +138,7 @@ def archive_script(archive: bool) -> str:
     script is a comment."""
     if not archive:
         return "// research-digest: no older papers, so no search bundle to merge.\n"
-    return ("// research-digest: search the older papers' bundle too (generator/search.py, archive_script).\n"
+    return ("// research-digest: search the older papers' bundle too (generator/engine/search.py, archive_script).\n"
             "(function () {\n"
             f'  var archive = new URL("../{ARCHIVE_DIR}/", document.currentScript.src).pathname;\n'
             "  var ui = window.PagefindComponents;\n"
@@ -346,11 +348,11 @@ class IndexJob:
         printed = self._printed.read().decode("utf-8", "replace").strip()
         return f"\nPagefind printed:\n{printed}" if printed else ""
 
-    def finish(self, folder: Path) -> None:
+    def finish(self, folder: Path, stamp: str | None = None) -> None:
         """Wait for Pagefind, then put the index at `folder`."""
         try:
             self.wait()
-            self.install(folder)
+            self.install(folder, stamp)
         finally:
             self.cancel()
 
@@ -361,10 +363,9 @@ class IndexJob:
         if self._failure is not None:
             raise BuildError(f"search: {self._failure}")
 
-    def install(self, folder: Path) -> None:
-        """Put the finished index at `folder`, replacing what was there."""
-        shutil.rmtree(folder, ignore_errors=True)
-        shutil.move(str(self._output), folder)
+    def install(self, folder: Path, stamp: str | None = None) -> None:
+        """Put the finished index at `folder`, replacing what was there (publish.install_folder)."""
+        install_folder(self._output, folder, stamp)
 
     def _stop(self) -> None:
         if self._process.poll() is None:

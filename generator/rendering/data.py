@@ -9,16 +9,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import LINK_KINDS
-from .pipeline import Analysis, SiteOptions
+from ..analysis import Analysis
+from ..model import LINK_KINDS, newest_first
+from ..options import SiteOptions
+from .urls import absolute_url
 
 PAPERS_JSON = "papers.json"
 THEMES_JSON = "themes.json"
 
 
 def _url(options: SiteOptions, path: str) -> str:
-    base = options.site_url.rstrip("/") + "/" if options.site_url else "/"
-    return base + path
+    """Absolute, or from the site's root when site_url is not set."""
+    return absolute_url(options.site_url, path) or "/" + path
 
 
 def _dump(value: Any) -> bytes:
@@ -31,7 +33,7 @@ def plan_data(analysis: Analysis, options: SiteOptions) -> dict[str, bytes]:
     digest, grouping = analysis.digest, analysis.grouping
     id_of = {paper.slug: paper.id for paper in digest.papers}
     papers = []
-    for paper in sorted(digest.papers, key=lambda p: (-p.added.toordinal(), p.slug)):
+    for paper in sorted(digest.papers, key=newest_first):
         urls: dict[str, list[str]] = {}
         for link in paper.links:
             urls.setdefault(link.kind, []).append(link.url)
@@ -57,8 +59,7 @@ def plan_data(analysis: Analysis, options: SiteOptions) -> dict[str, bytes]:
             "url": _url(options, options.theme_url.format(slug=theme.slug)),
             "feeds": {"rss": _url(options, options.theme_feed_rss.format(slug=theme.slug)),
                       "atom": _url(options, options.theme_feed_atom.format(slug=theme.slug))},
-            "papers": [id_of[s] for s in sorted(
-                grouping.members.get(theme.slug, ()),
-                key=lambda s: (-digest.paper(s).added.toordinal(), s))],
+            "papers": [id_of[s] for s in sorted(grouping.members.get(theme.slug, ()),
+                                                key=lambda s: newest_first(digest.paper(s)))],
         })
     return {PAPERS_JSON: _dump({"papers": papers}), THEMES_JSON: _dump({"themes": themes})}

@@ -14,18 +14,21 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import html
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urlsplit
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 
-from .errors import BuildError
-from .model import Paper
-from .pipeline import Analysis, SiteOptions
+from ..analysis import Analysis
+from ..errors import BuildError
+from ..identifiers import strip_arxiv_version
+from ..model import Paper, newest_first
+from ..options import SiteOptions
+from ..text import one_line, printable, split_paragraphs
+from .urls import absolute_url
 
 # The date in every tag: URI. It must never change (RFC 4151: the authority
 # owned the host name on that date); a build date would change every id.
@@ -38,12 +41,6 @@ ITEM_LINKS: tuple[tuple[str, str, str], ...] = (
     ("arxiv", "arXiv", "text/html"), ("pdf", "PDF", "application/pdf"), ("code", "Code", "text/html"),
 )
 
-# Characters XML 1.0 cannot contain at all; lxml refuses them and other tools write broken XML.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# arXiv ids, new style (2401.12345) and old (hep-th/9901001, math.GT/0309136), with a version.
-_ARXIV_VERSIONED = re.compile(
-    r"^((?:arxiv:)?(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[a-z]{2})?/\d{7}))v\d+$", re.IGNORECASE,
-)
 # Characters allowed unescaped in the specific part of a tag: URI (RFC 4151: pchar / "/" / "?").
 _TAG_SAFE = "-._~!$&'()*+,;=:@/?"
 
@@ -51,26 +48,9 @@ _TAG_SAFE = "-._~!$&'()*+,;=:@/?"
 # --------------------------------------------------------------------------- small pure helpers
 
 
-def clean_text(text: str) -> str:
-    """XML-safe text: invalid control characters removed."""
-    return _XML_INVALID.sub("", text)
-
-
-def plain_line(text: str) -> str:
-    """A title: XML-safe, on one line, spaces collapsed."""
-    return " ".join(clean_text(text).split())
-
-
 def html_summary(abstract: str) -> str:
     """The abstract as escaped HTML paragraphs (blank lines separate them): text, never markup."""
-    parts = [" ".join(p.split()) for p in re.split(r"\n\s*\n", clean_text(abstract).strip()) if p.strip()]
-    return "\n".join(f"<p>{html.escape(p)}</p>" for p in parts)
-
-
-def strip_arxiv_version(paper_id: str) -> str:
-    """"2401.12345v2" -> "2401.12345"; any other id is returned unchanged."""
-    match = _ARXIV_VERSIONED.match(paper_id)
-    return match.group(1) if match else paper_id
+    return "\n".join(f"<p>{html.escape(p)}</p>" for p in split_paragraphs(printable(abstract)))
 
 
 def site_host(site_url: str) -> str:
@@ -89,14 +69,6 @@ def tag_uri(host: str, specific: str) -> str:
     return f"tag:{host},{TAG_DATE}:{quote(specific, safe=_TAG_SAFE)}"
 
 
-def absolute_url(site_url: str, path: str) -> str:
-    """A site-relative path joined onto site_url, keeping any sub-path of site_url."""
-    base = site_url.strip()
-    base = base if base.endswith("/") else base + "/"
-    # A leading "/" would make urljoin drop the sub-path of a site served below the host's root.
-    return urljoin(base, path.lstrip("/"))
-
-
 def feed_item_id(paper: Paper, site_url: str, authority: str = "") -> str:
     """The permanent id of a paper's feed item: tag:<authority>,2026:paper/<id without arXiv version>.
 
@@ -112,15 +84,15 @@ def day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=dt.timezone.utc)
 
 
-def newest_first(papers: list[Paper], limit: int) -> list[Paper]:
-    """Newest added first, ties by slug (never by file order); at most `limit`."""
+def newest(papers: list[Paper], limit: int) -> list[Paper]:
+    """The newest `limit` papers, newest first (model.newest_first)."""
     # nsmallest equals sorted(...)[:limit], without sorting a whole theme for 50 items.
-    return heapq.nsmallest(max(limit, 0), papers, key=lambda p: (-p.added.toordinal(), p.slug))
+    return heapq.nsmallest(max(limit, 0), papers, key=newest_first)
 
 
 def _http_url(url: str) -> str | None:
     """Only web links go into a feed: a scraped "javascript:" URL must not become a link."""
-    url = clean_text(url).strip()
+    url = printable(url).strip()
     return url if urlsplit(url).scheme.lower() in ("http", "https") else None
 
 
@@ -188,7 +160,7 @@ def _generator(spec: FeedSpec, options: SiteOptions, items: dict[str, _Item],
     rss = self_type == "application/rss+xml"
     fg.title(_title_text(spec.title, rss))
     fg.description(_title_text(spec.description, rss))  # RSS description and Atom subtitle
-    fg.author({"name": plain_line(options.site_name) or GENERATOR})
+    fg.author({"name": one_line(options.site_name) or GENERATOR})
     # The RSS channel <link> is feedgen's LAST link: self first, the page last.
     fg.link(href=self_url, rel="self", type=self_type)
     fg.link(href=spec.page_url, rel="alternate", type="text/html")
@@ -207,7 +179,7 @@ def _title_text(text: str, rss: bool) -> str:
     shown as HTML it reads as the literal text. Titles without "<" stay as they are, so
     readers that show titles as plain text see "Q&A", not "Q&amp;A". Atom's type="text"
     titles are unambiguous."""
-    line = plain_line(text)
+    line = one_line(text)
     return html.escape(line, quote=False) if rss and "<" in line else line
 
 
@@ -234,11 +206,11 @@ def _item(paper: Paper, analysis: Analysis, options: SiteOptions, theme_titles: 
                 links.append({"href": href, "rel": "related", "type": media_type, "title": label})
     categories = []
     for membership in analysis.grouping.themes_of(paper.slug):
-        label = plain_line(theme_titles.get(membership.theme, membership.theme))
+        label = one_line(theme_titles.get(membership.theme, membership.theme))
         categories.append((membership.theme, label or membership.theme))
     return _Item(id=feed_item_id(paper, options.site_url, options.feed_id_authority), page=page, links=links,
                  summary=html_summary(paper.abstract), when=day_start(paper.added),
-                 authors=tuple(name for name in (plain_line(a) for a in paper.authors) if name),
+                 authors=tuple(name for name in (one_line(a) for a in paper.authors) if name),
                  categories=tuple(categories))
 
 
@@ -264,14 +236,14 @@ def _add_item(fg: FeedGenerator, paper: Paper, item: _Item, rss: bool) -> None:
 
 def feed_specs(analysis: Analysis, options: SiteOptions) -> list[FeedSpec]:
     """The digest feed, then one per theme in the grouping's order."""
-    site_url, site_name = options.site_url, plain_line(options.site_name)
+    site_url, site_name = options.site_url, one_line(options.site_name)
     limit = options.feed_items
     specs = [FeedSpec(
         key="digest", title=site_name,
         description=options.intro.strip() or f"New papers in {site_name}, newest first.",
         page_url=absolute_url(site_url, options.home_url),
         rss_path=options.feed_rss, atom_path=options.feed_atom,
-        papers=tuple(newest_first(list(analysis.digest.papers), limit)),
+        papers=tuple(newest(list(analysis.digest.papers), limit)),
     )]
     for theme in analysis.grouping.themes:
         members = [analysis.digest.paper(slug) for slug in analysis.grouping.members.get(theme.slug, ())]
@@ -281,7 +253,7 @@ def feed_specs(analysis: Analysis, options: SiteOptions) -> list[FeedSpec]:
             page_url=absolute_url(site_url, options.theme_url.format(slug=theme.slug)),
             rss_path=options.theme_feed_rss.format(slug=theme.slug),
             atom_path=options.theme_feed_atom.format(slug=theme.slug),
-            papers=tuple(newest_first(members, limit)),
+            papers=tuple(newest(members, limit)),
         ))
     return specs
 
@@ -290,11 +262,11 @@ def opml(specs: list[FeedSpec], options: SiteOptions) -> bytes:
     """OPML 2.0 listing every feed, RSS then Atom, in the order of specs."""
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
-    ET.SubElement(head, "title").text = plain_line(f"{options.site_name} feeds")
+    ET.SubElement(head, "title").text = one_line(f"{options.site_name} feeds")
     body = ET.SubElement(root, "body")
     for spec in specs:
         for label, path in (("RSS", spec.rss_path), ("Atom", spec.atom_path)):
-            text = plain_line(f"{spec.title} ({label})")
+            text = one_line(f"{spec.title} ({label})")
             # ElementTree escapes attribute values; clean_text keeps them XML-valid.
             ET.SubElement(body, "outline", type="rss", text=text, title=text,
                           xmlUrl=absolute_url(options.site_url, path), htmlUrl=spec.page_url)
@@ -319,7 +291,3 @@ def plan_feeds(analysis: Analysis, options: SiteOptions) -> dict[str, bytes]:
         files[spec.rss_path], files[spec.atom_path] = _build(spec, options, items)
     files[options.opml] = opml(specs, options)
     return files
-
-
-__all__ = ["plan_feeds", "feed_item_id", "feed_specs", "FeedSpec", "strip_arxiv_version", "clean_text",
-           "html_summary", "absolute_url", "tag_uri", "EMPTY_FEED_DATE", "TAG_DATE"]

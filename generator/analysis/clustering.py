@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from .model import Membership, Paper, Theme
-from .slugs import slugify, unique_slug
+from ..model import Membership, Paper, Theme
+from ..slugs import slugify, unique_slug
 
 SEED = 0
 # Below this many papers, clustering finds noise rather than topics: one group.

@@ -14,11 +14,9 @@ from collections.abc import Iterable, Sequence
 
 from scipy import sparse
 
+from ..model import Digest, Grouping, Membership, Paper, Theme
+from ..phrases import Matchers, PhraseMatcher
 from .clustering import auto_themes
-from .model import Digest, Grouping, Membership, Paper, Theme
-from .phrases import PhraseMatcher, phrase_matcher, phrase_pattern, phrase_words
-
-__all__ = ["PhraseMatcher", "phrase_pattern", "phrase_words", "group", "group_curated", "make_grouping"]
 
 TITLE_WEIGHT = 3.0
 ABSTRACT_WEIGHT = 1.0
@@ -26,12 +24,12 @@ MIN_SCORE = 2.0  # one title hit, or two distinct phrases in the abstract
 MAX_THEMES_PER_PAPER = 3
 
 
-def compile_rules(themes: Iterable[Theme]) -> tuple[PhraseMatcher, list[tuple[str, str]]]:
+def compile_rules(themes: Iterable[Theme], matchers: Matchers) -> tuple[PhraseMatcher, list[tuple[str, str]]]:
     """One matcher over every phrase, and each phrase number's (theme slug, phrase),
     numbered theme by theme in the order the taxonomy lists them."""
     themes = tuple(themes)
     rules = [(theme.slug, phrase) for theme in themes for phrase in theme.match]
-    return phrase_matcher(theme_phrases(themes)), rules
+    return matchers.matcher(theme_phrases(themes)), rules
 
 
 def theme_phrases(themes: Iterable[Theme]) -> tuple[str, ...]:
@@ -60,19 +58,20 @@ def curated_memberships(paper: Paper, themes: tuple[Theme, ...],
                  for slug in best[:MAX_THEMES_PER_PAPER])
 
 
-def group_curated(digest: Digest) -> dict[str, tuple[Membership, ...]]:
+def group_curated(digest: Digest, matchers: Matchers | None = None) -> dict[str, tuple[Membership, ...]]:
     """Each paper's curated themes; papers the rules miss get none."""
-    rules = compile_rules(digest.themes)
+    rules = compile_rules(digest.themes, matchers or Matchers())
     return {p.slug: curated_memberships(p, digest.themes, rules) for p in digest.papers}
 
 
-def group(digest: Digest, matrix: sparse.csr_matrix | None = None, terms: Sequence[str] = ()) -> Grouping:
+def group(digest: Digest, matrix: sparse.csr_matrix | None = None, terms: Sequence[str] = (),
+          matchers: Matchers | None = None) -> Grouping:
     """Curated themes first; the papers they leave out go to automatic themes.
 
     matrix and terms are the digest's TF-IDF (rows in digest.papers order); without
     them, left-out papers stay in no theme.
     """
-    memberships = group_curated(digest)
+    memberships = group_curated(digest, matchers)
     left_out = [i for i, p in enumerate(digest.papers) if not memberships[p.slug]]
     themes = digest.themes
     if left_out and matrix is not None:

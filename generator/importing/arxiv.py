@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from ..errors import ImportError_
+from ..identifiers import bare_arxiv_id
 from ..model import Link
 from .links import extract_links
 from .records import ImportedPaper
@@ -32,11 +33,6 @@ ARXIV = "http://arxiv.org/schemas/atom"
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
 DC = "http://purl.org/dc/elements/1.1/"
 
-# arXiv ids, new style (2401.01234, 0704.0001) and old (hep-th/9901001, math.GT/0309136),
-# with an optional "arXiv:" prefix and version.
-_ARXIV_ID = re.compile(
-    r"^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[a-z]{2})?/\d{7})(?:v\d+)?$", re.IGNORECASE,
-)
 # An arXiv category (cs.LG, hep-th, cond-mat.stat-mech); the API also lists ACM (I.2.6) and
 # MSC (68T05) classes as <category>, which are not arXiv categories.
 _CATEGORY = re.compile(r"^[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?$")
@@ -56,8 +52,7 @@ def split_arxiv_id(raw: str) -> str | None:
     parts = urlsplit(text)
     if parts.scheme in ("http", "https"):
         text = re.sub(r"^/(?:abs|pdf)/", "", parts.path).removesuffix(".pdf")
-    match = _ARXIV_ID.match(text)
-    return match.group(1) if match else None
+    return bare_arxiv_id(text)
 
 
 def paper_links(arxiv_id: str | None, texts: Iterable[str], extra: Iterable[Link] = ()) -> tuple[Link, ...]:

@@ -5,24 +5,27 @@
                (under `digest serve`, a few new or edited papers are first shown by
                a preview that renders only their pages; the exact build follows)
     on_page_*  give each planned page its title and pre-rendered HTML (no Markdown pass)
-    on_post_build  install the search index (Pagefind, started as soon as the papers are
-                   read; under `digest serve` started here and installed when ready)
+    on_post_build  record the outputs; install the search index (site_search.py)
     on_serve   also watch templates/ (MkDocs already watches the content folder), and
                the file a preview touches to ask for the exact build
 
-So plain `mkdocs build`, `mkdocs serve` and `mkdocs gh-deploy` work as they are.
+So plain `mkdocs build`, `mkdocs serve` and `mkdocs gh-deploy` work as they are. A
+DigestError from any event reaches MkDocs once, as its PluginError (`_reported`),
+which MkDocs prints as an error, without a traceback.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import logging
 import os
 import re
 import shutil
-import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from markupsafe import escape
 from mkdocs.config import base
@@ -33,15 +36,17 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .cache import CACHE_DIR, PageCache, fingerprint, page_hash, remove_outputs
-from .content import PAPERS_DIR, THEMES_FILE
-from .errors import DigestError
-from .model import Digest
-from .pipeline import (FeedLink, PlannedPage, SiteOptions, SitePlan, feed_links, plan_site, preview_site,
-                       source_path)
-from .render import default_templates
-from .search import (ARCHIVE_DIR, ARCHIVE_STAMP, SEARCH_DIR, IndexJob, SearchRecord, archive_script,
-                     archive_split, archive_stamp, paper_records, search_records)
+from ..content import PAPERS_DIR, THEMES_FILE
+from ..errors import DigestError
+from ..model import Digest
+from ..options import SLUG_FORMATS, SiteOptions, plugin_options
+from ..phrases import Matchers
+from ..pipeline import PHRASE_FINDS, plan_site, preview_site
+from ..rendering.plan import FeedLink, PlannedPage, SitePlan, feed_links, source_path
+from ..rendering.templates import default_templates
+from .cache import CACHE_DIR, PageCache, fingerprint, page_hash
+from .publish import remove_outputs
+from .site_search import BackgroundSearch, OwnPage, SiteSearch
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -51,33 +56,36 @@ SEARCH_SCRIPT = "assets/digest-search.js"  # merges the archive's search bundle 
 MATH_CONFIG = "assets/digest-math.js"
 # MathJax, served from the site: the SVG output needs no font files.
 MATHJAX = {"assets/mathjax/tex-svg.js": "es5/tex-svg.js", "assets/mathjax/ui/safe.js": "es5/ui/safe.js"}
+# Where the code that renders pages lives: a page rendered by other code is rendered again.
+CODE_DIR = Path(__file__).resolve().parent.parent
 
 
-class DigestConfig(base.Config):  # type: ignore[no-untyped-call]
-    intro = c.Type(str, default="")
-    feed_rss = c.Type(str, default="feed.xml")
-    feed_atom = c.Type(str, default="atom.xml")
-    theme_feed_rss = c.Type(str, default="themes/{slug}/feed.xml")
-    theme_feed_atom = c.Type(str, default="themes/{slug}/atom.xml")
-    opml = c.Type(str, default="feeds.opml")
-    feed_items = c.Type(int, default=50)
-    feed_id_authority = c.Type(str, default="")
-    home_url = c.Type(str, default="")
-    themes_url = c.Type(str, default="themes/")
-    theme_url = c.Type(str, default="themes/{slug}/")
-    paper_url = c.Type(str, default="papers/{slug}/")
-    archive_url = c.Type(str, default="archive/")
-    latest = c.Type(int, default=10)
-    related = c.Type(int, default=5)
-    templates_dir = c.Type(str, default="templates")
+
+Event = TypeVar("Event", bound=Callable[..., Any])
 
 
-class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
+def _reported(event: Event) -> Event:
+    """The event, with a DigestError raised inside it handed to MkDocs as a PluginError."""
+    @functools.wraps(event)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return event(*args, **kwargs)
+        except DigestError as exc:
+            raise PluginError(str(exc)) from None
+    return run  # type: ignore[return-value]
+
+
+class DigestPlugin(BasePlugin[base.LegacyConfig]):  # type: ignore[no-untyped-call]
+    # The options in mkdocs.yml: SiteOptions' (generator/options.py), each with its type
+    # and default. (A schema as data, which MkDocs still takes, rather than a Config class.)
+    config_scheme = tuple((f.name, c.Type(type(f.default), default=f.default)) for f in plugin_options())
+
     def __init__(self) -> None:
         self.plan = SitePlan()
         self.templates_dir: Path | None = None
         self._epoch_we_set: str | None = None
         self.cache = PageCache(Path(CACHE_DIR))
+        self.matchers = Matchers()
         self.fingerprint = ""
         self._outputs: tuple[list[str], list[str]] = ([], [])
         # Under `digest serve`, every output the builds so far may have left in the site
@@ -85,47 +93,49 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         # write (a deleted paper's page, a renamed theme's feeds).
         self._served: set[str] = set()
         self._own_pages: list[File] = []  # the curator's pages
-        # The hash of each planned page (by source path) whose output the site folder holds:
-        # `digest build` sets it from its record of the site the build starts from; under
-        # `digest serve` it is kept from build to build. A page with the same hash now is
-        # not rendered again in a dirty build.
-        self.base_pages: dict[str, str] = {}
+        self.base_pages: dict[str, str] = {}  # see build_on
         self._hashes: dict[str, str] = {}  # this build's, of the pages handed to MkDocs
         self._nav_pages: set[str] = set()  # the planned pages in the navigation
-        self._search: IndexJob | None = None
-        self._archive: IndexJob | None = None  # the older papers' bundle, when it must be made again
-        self._archive_stamp: str | None = None  # None: no older papers, so no archive bundle
+        self._search: SiteSearch | None = None  # this build's
+        self._background = BackgroundSearch()  # under `digest serve`
         self._serving = False
         self._dirty = False  # builds leave the outputs they do not write (`digest serve`)
         self._planned_with: tuple[str, SiteOptions] | None = None  # the exact plan's fingerprint and options
         self._rebuild_request: Path | None = None  # touched after a preview; the server watches it
-        self._generation = 0  # of search indexes under `digest serve`: only the newest is installed
-        self._lock = threading.Lock()
-        self._background: IndexJob | None = None  # under `digest serve`, the index being built
-        self._paper_records: list[SearchRecord] = []  # every paper's, in the order the indexes get them
+
+    def build_on(self, page_hashes: dict[str, str]) -> None:
+        """Say that the site folder holds the outputs of these planned pages (by source
+        path), written from these page hashes (engine.cache): in a dirty build, a page
+        whose hash is the same now is not rendered again. `digest build` calls it with
+        its record of the site the build starts from; under `digest serve` each build
+        adds its own."""
+        self.base_pages = dict(page_hashes)
 
     def on_config(self, config: Any) -> Any:
         if not config.use_directory_urls:
             raise PluginError("digest: set `use_directory_urls: true` in mkdocs.yml; paper and theme "
                               "pages use directory URLs like papers/<slug>/")
-        for key in ("paper_url", "theme_url", "theme_feed_rss", "theme_feed_atom"):
-            if "{slug}" not in self.config[key] or (key.endswith("_url") and not self.config[key].endswith("/")):
+        for key in SLUG_FORMATS:
+            directory = key.endswith("_url")
+            if "{slug}" not in self.config[key] or (directory and not self.config[key].endswith("/")):
                 raise PluginError(f"digest: `{key}` must contain {{slug}}"
-                                  + (" and end with '/'" if key.endswith("_url") else "")
+                                  + (" and end with '/'" if directory else "")
                                   + f", got {self.config[key]!r}")
-        authority = self.config.feed_id_authority
+        authority = self.config["feed_id_authority"]
         if authority and not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?(@[a-z0-9.-]+)?", authority):
             raise PluginError(f"digest: `feed_id_authority` must be a domain name you own (or an e-mail "
                               f"address), like research-digest.example.org; got {authority!r}")
         self._nav_pages = {source_path(self.config[key]) for key in ("home_url", "themes_url", "archive_url")}
         config_dir = Path(config.config_file_path or ".").resolve().parent
-        self.templates_dir = (config_dir / self.config.templates_dir).resolve()
+        self.templates_dir = (config_dir / self.config["templates_dir"]).resolve()
         self.cache = PageCache(config_dir / CACHE_DIR)
+        if self.matchers.saved != self.cache.root / PHRASE_FINDS:  # kept across `digest serve` rebuilds
+            self.matchers = Matchers(saved=self.cache.root / PHRASE_FINDS)
         # Earlier versions kept a file per planned page there (tens of MB at 10,000 papers).
         shutil.rmtree(self.cache.root / "pages", ignore_errors=True)
         self.fingerprint = fingerprint(
             Path(config.config_file_path or "mkdocs.yml"),
-            [self.templates_dir, default_templates(), Path(__file__).parent],
+            [self.templates_dir, default_templates(), CODE_DIR],
             [_version("mkdocs"), _version("mkdocs-material"), _version("research-digest")],
         )
         # Our overrides of Material's templates sit after the site's own custom_dir
@@ -147,21 +157,14 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         return config
 
     def options(self, config: Any) -> SiteOptions:
-        return SiteOptions(
-            site_name=config.site_name, site_url=config.site_url or "", intro=self.config.intro,
-            home_url=self.config.home_url, themes_url=self.config.themes_url,
-            theme_url=self.config.theme_url, paper_url=self.config.paper_url,
-            archive_url=self.config.archive_url, latest=self.config.latest,
-            feed_rss=self.config.feed_rss, feed_atom=self.config.feed_atom,
-            theme_feed_rss=self.config.theme_feed_rss, theme_feed_atom=self.config.theme_feed_atom,
-            opml=self.config.opml, feed_items=self.config.feed_items,
-            feed_id_authority=self.config.feed_id_authority,
-            related=self.config.related, template_dirs=(self.templates_dir,) if self.templates_dir else (),
-        )
+        """The options of this site: the plugin's, and mkdocs.yml's own that the core reads."""
+        return SiteOptions(site_name=config.site_name, site_url=config.site_url or "",
+                           config_dir=Path(config.config_file_path or ".").resolve().parent,
+                           **{f.name: self.config[f.name] for f in plugin_options()})
 
     def on_files(self, files: Files, config: Any) -> Files:
         if self._serving:
-            self._stop_background_search()  # an index of older content: it would compete for the CPU
+            self._background.stop()  # an index of older content: it would compete for the CPU
         content_dir = Path(config.docs_dir)
         options = self.options(config)
         self._hashes = {}
@@ -174,23 +177,21 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
             self._set_build_date()
             return self._preview_files(files, config)
 
+        # Under `digest serve` the index follows the build (on_post_build); else it starts
+        # as soon as the papers are read.
+        search = self._search = SiteSearch(_language(config), Path(config.site_dir), self.cache.root,
+                                           start=not self._serving)
+
         def on_read(digest: Digest) -> None:
-            self._paper_records = paper_records(digest.papers, options)
-            self._archive_stamp = None
-            if self._serving:  # a preview makes one bundle, once its pages are written
-                return
-            recent, archived = archive_split(digest.papers)
-            self._search = self._start_search(config, paper_records(recent, options))
-            if archived:
-                self._start_archive(config, paper_records(archived, options))
+            search.papers_read(digest.papers, options)
 
         if preview is not None:  # no paper or theme changed: the plan is the same
             self.plan = preview
+            if preview.analysis is not None:  # (the index that follows holds the same papers)
+                search.papers_read(preview.analysis.digest.papers, options)
         else:
-            try:
-                self.plan = plan_site(content_dir, options, cache_dir=self.cache.root, on_read=on_read)
-            except DigestError as exc:  # (on_build_error stops a search index started)
-                raise PluginError(str(exc)) from None
+            self.plan = plan_site(content_dir, options, cache_dir=self.cache.root, on_read=on_read,
+                                  matchers=self.matchers)
             self._planned_with = (self.fingerprint, options)
         for problem in self.plan.warnings:  # under --strict, MkDocs counts these and fails
             log.warning(str(problem).replace(": warning: ", ": ", 1))
@@ -212,12 +213,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         for asset, name in ((STYLESHEET, "digest.css"), (SEARCH_STYLESHEET, "digest-search.css"),
                             (MATH_CONFIG, "digest-math.js")):
             files.append(File.generated(config, asset, content=self._template_file(name).read_bytes()))
-        files.append(File.generated(config, SEARCH_SCRIPT, content=archive_script(self._archive_stamp is not None)))
+        files.append(File.generated(config, SEARCH_SCRIPT, content=search.script()))
         mathjax = _mathjax_dir()
         for asset, mathjax_file in MATHJAX.items():
             files.append(File.generated(config, asset, abs_src_path=str(mathjax / mathjax_file)))
-        if self._search is not None:
-            self._add_rest(self._search, config)
+        if search.running:
+            search.planned(self.plan, self._own_documents(config))
         return files
 
     def _preview(self, content_dir: Path, options: SiteOptions) -> SitePlan | None:
@@ -226,10 +227,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         if not (self._serving and self._dirty and self._rebuild_request is not None
                 and self._planned_with == (self.fingerprint, options)):
             return None
-        try:
-            return preview_site(self.plan, content_dir, options, cache_dir=self.cache.root)
-        except DigestError as exc:
-            raise PluginError(str(exc)) from None
+        return preview_site(self.plan, content_dir, options, cache_dir=self.cache.root, matchers=self.matchers)
 
     def _preview_files(self, files: Files, config: Any) -> Files:
         """A preview builds the pages it rendered again, and the pages in the navigation
@@ -253,12 +251,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
 
     def _page_file(self, config: Any, src_uri: str) -> File:
         """A planned page's file: changed, for a dirty build, unless the site folder holds
-        its output from the same hash (generator/cache.py)."""
+        its output from the same hash (engine/cache.py)."""
         inclusion = InclusionLevel.UNDEFINED if src_uri in self._nav_pages else InclusionLevel.NOT_IN_NAV
-        digest = self._hashes[src_uri] = page_hash(self.plan.pages[src_uri], self.fingerprint)
+        page_key = self._hashes[src_uri] = page_hash(self.plan.pages[src_uri], self.fingerprint)
         file = _PlannedFile.generated(config, src_uri, content="", inclusion=inclusion)
         assert isinstance(file, _PlannedFile)
-        file.unchanged = self.base_pages.get(src_uri) == digest
+        file.unchanged = self.base_pages.get(src_uri) == page_key
         if src_uri not in self._nav_pages:
             # Its page now: MkDocs makes a plain Page for every file without one when
             # it reads the navigation, before any later event. (The navigation's own
@@ -271,6 +269,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         if self.templates_dir and (self.templates_dir / name).is_file():
             return self.templates_dir / name
         return default_templates() / name
+
+    def _own_documents(self, config: Any) -> list[OwnPage]:
+        """The curator's own pages as the search index reads them."""
+        language = _language(config)
+        own = [(f.url, _own_page_document(f, config, language)) for f in self._own_pages]
+        return [(url, document) for url, document in own if document]
 
     def _planned(self, page: Any) -> PlannedPage | None:
         return self.plan.pages.get(page.file.src_uri) if page.file.generated_by else None
@@ -287,10 +291,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
         planned = self._planned(page)
-        try:
-            html = planned.html if planned is not None else html  # a paper page is rendered here
-        except DigestError as exc:
-            raise PluginError(str(exc)) from None
+        html = planned.html if planned is not None else html  # a paper page is rendered here
         # Only pages with math load the renderer (templates/overrides/main.html).
         page.meta["digest_math"] = 'class="arithmatex"' in html
         return html
@@ -315,49 +316,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
     def on_build_error(self, error: Exception) -> None:
         self._restore_build_date()
         self.base_pages = {}  # what the folder holds now is not known: the next build renders all
-        for job in (self._search, self._archive):
-            if job is not None:
-                job.cancel()
-        self._search = self._archive = None
+        if self._search is not None:
+            self._search.cancel()
+        self._search = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Its presence also keeps this plugin object across `digest serve` rebuilds.
         self._serving = command == "serve"
         self._dirty = dirty
 
-    def _start_search(self, config: Any, records: list[SearchRecord], data_only: bool = False) -> IndexJob:
-        """Start the search index with these records. A build starts it with the papers'
-        as soon as they are read: Pagefind (seconds at 10,000 papers) then works on the
-        other core while the build goes on; _add_rest gives it the rest."""
-        try:
-            job = IndexJob(_language(config), scratch=self.cache.root, data_only=data_only)
-        except DigestError as exc:
-            raise PluginError(str(exc)) from None
-        job.add(records)
-        return job
-
-    def _start_archive(self, config: Any, records: list[SearchRecord]) -> None:
-        """Start the archive's bundle, unless the one in the site (a warm build's) was
-        made from the same records."""
-        self._archive_stamp = archive_stamp(records, _language(config))
-        stamp = Path(config.site_dir) / ARCHIVE_DIR / ARCHIVE_STAMP
-        if stamp.is_file() and stamp.read_text(encoding="utf-8") == self._archive_stamp:
-            return
-        self._archive = self._start_search(config, records, data_only=True)
-        self._archive.close()
-
-    def _add_rest(self, job: IndexJob, config: Any) -> None:
-        """The rest of the planned pages, then the curator's own pages; and no more."""
-        job.add(search_records(self.plan, known=self._paper_records)[len(self._paper_records):])
-        language = _language(config)
-        own = [(f.url, _own_page_document(f, config, language)) for f in self._own_pages]
-        job.add_pages([(url, document) for url, document in own if document])
-        job.close()
-
     def on_post_build(self, config: Any) -> None:
         self._restore_build_date()  # the sitemap, the only page that needs it, is written
         self.base_pages = {**self.base_pages, **self._hashes}  # (a preview writes a few pages)
-        folder = Path(config.site_dir) / SEARCH_DIR
         if self.plan.preview_of and self._rebuild_request is not None:
             # Shown; now the exact build (its search index too). The server sees this
             # file change within its polling interval, half a second.
@@ -365,55 +335,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
             self._rebuild_request.write_text(" ".join(self.plan.preview_of), encoding="utf-8")
             return
         self.cache.write_outputs(*self._outputs, pages=self._hashes)
+        search, self._search = self._search, None
         if self._serving and self._dirty:
             written = {*self._outputs[0], *self._outputs[1]}
             remove_outputs(Path(config.site_dir), self._served - written)
             self._served = written
         if self._serving:
             # The server shows the pages at once; their search index follows when it is ready.
-            background = self._start_search(config, self._paper_records)
-            self._add_rest(background, config)
-            with self._lock:
-                self._generation += 1
-                self._background = background
-            threading.Thread(target=self._install_later, args=(background, folder, self._generation),
-                             daemon=True).start()
+            if search is not None:
+                self._background.rebuild(search, self.plan, self._own_documents(config))
             return
-        job, self._search = self._search, None
-        archive, self._archive = self._archive, None
-        archive_folder = Path(config.site_dir) / ARCHIVE_DIR
-        try:
-            if job is not None:
-                job.finish(folder)
-            if archive is not None:
-                archive.finish(archive_folder)
-                (archive_folder / ARCHIVE_STAMP).write_text(str(self._archive_stamp), encoding="utf-8")
-        except DigestError as exc:
-            raise PluginError(str(exc)) from None
-        finally:
-            if archive is not None:
-                archive.cancel()
-        if self._archive_stamp is None:
-            shutil.rmtree(archive_folder, ignore_errors=True)  # a digest with no older papers now
-
-    def _install_later(self, job: IndexJob, folder: Path, generation: int) -> None:
-        try:
-            job.wait()
-            with self._lock:
-                if generation == self._generation:
-                    job.install(folder)
-        except (DigestError, OSError) as exc:
-            if generation == self._generation:  # not stopped on purpose by a newer build
-                log.warning(f"digest: the search index was not updated: {exc}")
-        finally:
-            job.cancel()
-
-    def _stop_background_search(self) -> None:
-        with self._lock:
-            self._generation += 1
-            job, self._background = self._background, None
-        if job is not None:
-            job.cancel()
+        if search is not None:
+            search.install()
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         if self.templates_dir and self.templates_dir.is_dir():
@@ -423,6 +356,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):  # type: ignore[no-untyped-call]
         server.watch(str(request.parent))
         self._rebuild_request = request
         return server
+
+
+# Errors are caught once, here: every event of the plugin reports a DigestError to MkDocs.
+for _name, _event in list(vars(DigestPlugin).items()):
+    if _name.startswith("on_") and callable(_event):
+        setattr(DigestPlugin, _name, _reported(_event))
 
 
 class _PlannedFile(File):

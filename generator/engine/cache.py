@@ -17,35 +17,34 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .pipeline import PlannedPage
+from ..rendering.plan import PlannedPage
 
 CACHE_DIR = ".cache/digest"
 
 
 def page_hash(page: PlannedPage, fingerprint: str) -> str:
-    digest = hashlib.sha256(fingerprint.encode())
+    sha = hashlib.sha256(fingerprint.encode())
     for part in (page.url, page.title, page.key, repr(page.feeds)):
-        digest.update(b"\0" + part.encode("utf-8"))
-    return digest.hexdigest()
+        sha.update(b"\0" + part.encode("utf-8"))
+    return sha.hexdigest()
 
 
 def fingerprint(config_file: Path, template_dirs: Iterable[Path], versions: Iterable[str]) -> str:
     """Everything besides its own content that a rendered page depends on."""
-    digest = hashlib.sha256()
+    sha = hashlib.sha256()
     for version in versions:
-        digest.update(version.encode() + b"\0")
-    digest.update(config_file.read_bytes() if config_file.is_file() else b"")
+        sha.update(version.encode() + b"\0")
+    sha.update(config_file.read_bytes() if config_file.is_file() else b"")
     for folder in template_dirs:
         files = [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts] \
             if folder.is_dir() else []
         for path in sorted(files):
-            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+            sha.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return sha.hexdigest()
 
 
 class PageCache:
@@ -88,16 +87,3 @@ class PageCache:
     def write_record(self, path: Path, data: dict[str, Any]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, indent=0), encoding="utf-8")
-
-
-def remove_outputs(site: Path, outputs: Iterable[str]) -> None:
-    """Delete these site-relative outputs, and the folders they leave empty: a dirty
-    build does not clean, so the pages of papers and themes that left the site stay
-    until removed."""
-    for output in sorted(outputs):
-        path = site / output
-        path.unlink(missing_ok=True)
-        for folder in path.parents:  # up to the site's root
-            if folder == site or not folder.is_dir() or any(os.scandir(folder)):
-                break
-            folder.rmdir()

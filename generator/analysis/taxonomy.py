@@ -12,11 +12,11 @@ import numpy as np
 import yaml
 from scipy import sparse
 
+from ..model import Digest, Grouping, Paper
+from ..phrases import phrase_pattern
 from .clustering import auto_themes, surface_form
 from .grouping import group_curated
-from .phrases import phrase_pattern
-from .model import Digest, Grouping, Paper
-from .relating import tfidf_matrix
+from .tfidf import tfidf_matrix
 
 SUGGESTED_PHRASES = 8
 # Two themes overlap heavily when they share this share of the smaller one's papers.

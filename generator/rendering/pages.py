@@ -12,142 +12,31 @@ import functools
 import hashlib
 import io
 import pickle
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from ..analysis import Analysis
+from ..errors import BuildError
+from ..model import LINK_KINDS, Membership, Paper, Theme, newest_first
+from ..options import SiteOptions
+from .bibtex import bibtex
 from .charts import bar_chart
-from .citation import absolute, bibtex
-from .errors import BuildError
-from .model import LINK_KINDS, Membership, Paper, Theme
-from .pipeline import Analysis, FeedLink, PlannedPage, SiteOptions, feed_links, source_path
+from .markup import month_label
+from .plan import FeedLink, PlannedPage, feed_links, source_path
+from .templates import make_environment
+from .urls import absolute_url, relative_href
 
 LINK_LABELS = {"arxiv": "arXiv", "pdf": "PDF", "code": "Code", "project": "Project page", "data": "Data"}
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
-TEASER_LENGTH = 220
 MONTHS_AFTER = 20  # a theme page with more papers than this groups them by month
 
 
-# --------------------------------------------------------------------------- filters (pure)
-
-
-def human_date(day: dt.date | None) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
-
-
-def month_label(day: dt.date) -> str:
-    return f"{MONTHS[day.month - 1]} {day.year}"
-
-
-# Display math $$...$$, and inline math as pandoc reads it: $ then a non-space, ...,
-# a non-space then $, not followed by a digit, so "$5 and $10" stays text.
-_MATH = re.compile(r"\$\$(?=\S)([^$\n]{1,500}?)(?<=\S)\$\$"
-                   r"|(?<![\\$\w])\$(?=\S)([^$\n]{1,500}?)(?<=\S)\$(?!\d)")
-
-
-@functools.lru_cache(maxsize=1 << 16)  # a title is shown on many pages: mark it up once
-def rich(text: str) -> Markup:
-    """Text as escaped HTML, with each $...$ marked up for the math renderer the way
-    pymdownx.arithmatex does (generic mode). The TeX stays escaped text inside the
-    span: without the renderer's script the page shows it as written."""
-    if "$" not in text:  # most texts: no math to look for
-        return escape(text)
-    out = []
-    position = 0
-    for math in _MATH.finditer(text):
-        out.append(escape(text[position:math.start()]))
-        if math.group(1) is not None:
-            out.append(Markup('<span class="arithmatex">\\[{}\\]</span>').format(math.group(1)))
-        else:
-            out.append(Markup('<span class="arithmatex">\\({}\\)</span>').format(math.group(2)))
-        position = math.end()
-    out.append(escape(text[position:]))
-    return Markup("").join(out)
-
-
-def paragraphs(text: str) -> Markup:
-    """Plain text to escaped HTML paragraphs (blank lines separate them), math marked up."""
-    parts = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-    return Markup("\n").join(Markup("<p>{}</p>").format(rich(p)) for p in parts)
-
-
-_SENTENCE = re.compile(r"(.{40,}?[.!?])(\s|$)")  # the first sentence, 40 characters or more
-
-
-@functools.lru_cache(maxsize=1 << 16)  # a paper's card appears on several pages
-def teaser(text: str, length: int = TEASER_LENGTH) -> str:
-    """The first sentence, or the first `length` characters cut at a word."""
-    # Only the start is shown: flatten the whitespace of a prefix, not of the whole
-    # abstract (which took longer than the rest of a card). Flattened, a prefix of the
-    # text is a prefix of the flat text; longer than `length`, it decides the same teaser.
-    flat = " ".join(text[: 2 * length].split())
-    if len(flat) <= length and len(text) > 2 * length:  # cut, and it was mostly whitespace
-        flat = " ".join(text.split())
-    match = _SENTENCE.match(flat)
-    if match and len(match.group(1)) <= length:
-        return match.group(1)
-    if len(flat) <= length:
-        return flat
-    return flat[:length].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-
-
-def relative_href(from_url: str, to_url: str) -> str:
-    """A link from the page at from_url (a directory URL like "papers/x/", or "" for
-    home) to to_url (a directory URL, or a file like "themes/y/feed.xml").
-
-    Plain string work: posixpath.relpath asks the OS for the current folder on
-    every call, and a build makes tens of links per page.
-    """
-    path, _, fragment = to_url.partition("#")
-    here = from_url.split("/")[:-1]  # "papers/x/" -> ["papers", "x"]; "" -> []
-    there = path.split("/")
-    common = 0
-    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
-        common += 1
-    rel = "../" * (len(here) - common) + "/".join(there[common:])
-    return (rel or "./") + (f"#{fragment}" if fragment else "")
-
-
-# --------------------------------------------------------------------------- environment
-
-
-def default_templates() -> Path:
-    """The shipped templates: inside an installed package they sit in generator/templates,
-    in a source checkout (or an editable install) at the top level, beside generator/."""
-    package = Path(__file__).resolve().parent
-    installed = package / "templates"
-    return installed if installed.is_dir() else package.parent / "templates"
-
-
-def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
-    """Templates from the site's folders first, then the defaults shipped in the package."""
-    search = [str(d) for d in template_dirs if d.is_dir()] + [str(default_templates())]
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(search),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,  # an environment lives for one build: no stat of the template per page
-    )
-    env.filters.update(
-        human_date=human_date, month_label=month_label, paragraphs=paragraphs, teaser=teaser, rich=rich,
-    )
-    return env
-
-
-# --------------------------------------------------------------------------- the site
-
-
-class Site:
-    """Lookups the templates need, computed once per build."""
+class SiteLookups:
+    """What the templates look up (a theme's papers, a paper's neighbours, shared
+    themes...), computed once per build."""
 
     def __init__(self, analysis: Analysis, options: SiteOptions) -> None:
         self.analysis = analysis
@@ -157,7 +46,7 @@ class Site:
         self.themes: tuple[Theme, ...] = analysis.grouping.themes
         self.theme_by_slug = {t.slug: t for t in self.themes}
         # Newest first; within a day, by slug (as in the feeds), so the order never depends on file order.
-        newest = sorted(self.digest.papers, key=lambda p: (-p.added.toordinal(), p.slug))
+        newest = sorted(self.digest.papers, key=newest_first)
         self.papers_newest = newest
         rank = {p.slug: i for i, p in enumerate(newest)}
         self.theme_papers: dict[str, list[Paper]] = {
@@ -218,8 +107,8 @@ class Site:
 def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedPage]:
     """Source path ("papers/x.md") -> the planned page. (plan_site makes it without full
     garbage collections: nearly every object made here lives as long as the plan.)"""
-    env = make_environment(options.template_dirs)
-    site = Site(analysis, options)
+    env = make_environment(options.site_templates())
+    site = SiteLookups(analysis, options)
     pages: dict[str, PlannedPage] = {}
     titles = {t.slug: t.title for t in site.themes}
 
@@ -227,7 +116,7 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
             search_text: str = "", **context: Any) -> None:
         url = site.url(kind, slug)
         feeds = feed_links(options, themes, titles) if themes else ()
-        html = _render(env, template, url, site, title=title, feeds=feeds, **context)
+        html = _render_with_site(env, template, url, site, title=title, feeds=feeds, **context)
         pages[source_path(url)] = PlannedPage.rendered(url, title, html, feeds, search_text)
 
     chart = bar_chart([(t.title, len(site.theme_papers[t.slug])) for t in site.themes], "Papers per theme")
@@ -249,11 +138,11 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
 
 def render_paper_pages(analysis: Analysis, options: SiteOptions, slugs: Iterable[str]) -> dict[str, PlannedPage]:
     """Only these papers' own pages, as render_pages would plan them from this analysis."""
-    site = Site(analysis, options)
-    return _paper_pages(make_environment(options.template_dirs), site, [site.digest.paper(s) for s in slugs])
+    site = SiteLookups(analysis, options)
+    return _paper_pages(make_environment(options.site_templates()), site, [site.digest.paper(s) for s in slugs])
 
 
-def _paper_pages(env: jinja2.Environment, site: Site, papers: Iterable[Paper]) -> dict[str, PlannedPage]:
+def _paper_pages(env: jinja2.Environment, site: SiteLookups, papers: Iterable[Paper]) -> dict[str, PlannedPage]:
     """Paper pages, each rendered when its HTML is first needed. A paper page's
     template sees only its own context (no `site`), so the context's hash is a complete
     key: a page whose key did not change is the same page, and an incremental build
@@ -280,12 +169,12 @@ def _paper_pages(env: jinja2.Environment, site: Site, papers: Iterable[Paper]) -
             links=[(kind, LINK_LABELS[kind], url) for kind in LINK_KINDS for url in paper.links_of(kind)],
             authors=[(name, analysis.author_slugs[name]) for name in paper.authors],
             bibtex=bibtex(paper, analysis.citation_keys[paper.slug],
-                          absolute(options, options.paper_url.format(slug=paper.slug))),
+                          absolute_url(options.site_url, options.paper_url.format(slug=paper.slug))),
             title=paper.title, feeds=feeds, paper=paper)
         key = keys.key(("paper.html", url, options, sorted(context.items())))
         pages[source_path(url)] = PlannedPage(
             url=url, title=paper.title, key=key, feeds=feeds, search_text=paper.abstract,
-            render=functools.partial(_render_alone, env, "paper.html", url, site, context))
+            render=functools.partial(_render_from_context, env, "paper.html", url, site, context))
     return pages
 
 
@@ -335,14 +224,14 @@ def _archive(newest: list[Paper]) -> list[tuple[str, list[tuple[dt.date, list[Pa
     return [(month_label(next(iter(days))), list(days.items())) for _, days in months.items()]
 
 
-def _render(env: jinja2.Environment, template: str, url: str, site: Site, **context: Any) -> str:
+def _render_with_site(env: jinja2.Environment, template: str, url: str, site: SiteLookups, **context: Any) -> str:
     """A page that may use anything the site knows."""
-    return _render_alone(env, template, url, site, dict(
+    return _render_from_context(env, template, url, site, dict(
         site=site, themes_of=site.grouping.themes_of, theme_by_slug=site.theme_by_slug,
         theme_papers=site.theme_papers, **context))
 
 
-def _render_alone(env: jinja2.Environment, template: str, url: str, site: Site, context: dict[str, Any]) -> str:
+def _render_from_context(env: jinja2.Environment, template: str, url: str, site: SiteLookups, context: dict[str, Any]) -> str:
     """A page from this context, the options and link helpers only."""
     def href(kind: str, slug: str = "") -> str:
         return relative_href(url, site.url(kind, slug))
@@ -388,6 +277,3 @@ def _template_frame(exc: BaseException) -> str | None:
             found = f"{filename}:{tb.tb_lineno}"
         tb = tb.tb_next
     return found
-
-
-__all__ = ["render_pages", "render_paper_pages", "relative_href", "teaser", "paragraphs", "make_environment"]

@@ -18,12 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .content import PAPERS_DIR, check_content, create_files, one_line, paper_path, paper_text
-from .errors import ContentError, ImportError_
-from .phrases import phrase_pattern
-from .importers import ImportedPaper
-from .model import Digest, Paper
-from .slugs import slugify, title_key, unique_slug
+from ..content import PAPERS_DIR, check_content
+from ..content.writing import create_files, paper_file_text, paper_path
+from ..errors import ContentError, ImportError_
+from ..model import Digest, Paper
+from ..phrases import phrase_pattern
+from ..slugs import slugify, title_key, unique_slug
+from ..text import one_line
+from .records import ImportedPaper
 
 
 @dataclass
@@ -167,13 +169,13 @@ def apply_import(content_dir: Path, plan: ImportPlan,
     A merged paper's file is rewritten in the standard key order with its fields
     filled in; the values a curator wrote are kept as they are.
 
-    Every path comes from a validated slug (content.paper_path), so no title can
+    Every path comes from a validated slug (content.writing.paper_path), so no title can
     make the import write outside content/papers/. When a write fails midway (a
     full disk, a read-only folder), the files already written are removed and
     content/ is left as it was.
     """
-    files = {paper_path(content_dir, paper.slug): paper_text(paper) for paper in plan.added}
-    updates = {paper_path(content_dir, paper.slug): paper_text(paper) for paper in plan.merged}
+    files = {paper_path(content_dir, paper.slug): paper_file_text(paper) for paper in plan.added}
+    updates = {paper_path(content_dir, paper.slug): paper_file_text(paper) for paper in plan.merged}
     try:
         create_files(files, updates, progress)
     except OSError as exc:

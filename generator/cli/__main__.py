@@ -1,0 +1,5 @@
+"""`python -m generator.cli`: the `digest` command."""
+
+from . import run
+
+run()

@@ -1,0 +1,113 @@
+"""The `digest` commands that read and write content/: check, themes, import.
+(`digest build` and `digest serve` run MkDocs: generator.engine.build.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..content import check_content, load_digest
+from ..engine.config import content_dir_from_file
+from ..errors import ContentError, DigestError, ImportError_
+from ..importing import IMPORTERS
+from ..importing.fetch import fetch_arxiv, fetch_hf_daily
+from ..importing.merge import apply_import, load_existing, make_filter, plan_import
+from ..phrases import Matchers
+
+
+def check(config_file: Path) -> int:
+    digest, problems = check_content(content_dir_from_file(config_file))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    if errors:
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        return 1
+    print(f"{len(digest.papers)} papers, {len(digest.themes)} themes: OK"
+          + (f" ({warnings} warning(s))" if warnings else ""), file=sys.stderr)
+    return 0
+
+
+def themes(config_file: Path, action: str) -> int:
+    # Imported here for speed, not order: numpy, scipy and the analysis cost a second
+    # that `digest check` and `digest import` need not pay.
+    from ..analysis import analyse
+    from ..analysis.taxonomy import format_report, report, suggest
+
+    matchers = Matchers()
+    digest = load_digest(content_dir_from_file(config_file), matchers=matchers)
+    if action == "suggest":
+        sys.stdout.write(suggest(digest))
+        return 0
+    analysis = analyse(digest, matchers=matchers)
+    result = report(digest, analysis.grouping, analysis.matrix)
+    sys.stdout.write(format_report(result))
+    return 1 if result.no_theme else 0
+
+
+PROGRESS_FROM = 200  # files; fewer are written in a blink
+
+
+def _progress_bar(done: int, total: int, width: int = 30) -> None:
+    filled = width * done // total
+    end = "\n" if done == total else ""
+    print(f"\rwriting [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr,
+          flush=True)
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    added: dt.date
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    query: str | None = None  # arxiv: fetch instead of reading a file
+    max_results: int = 100
+    day: dt.date | None = None  # hf-daily: fetch instead of reading a file
+
+
+def _read_input(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportError_(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportError_(f"{path}:{line}: not UTF-8 (byte {data[exc.start]:#04x}); "
+                           "convert the file to UTF-8 and import again") from None
+
+
+def import_papers(config_file: Path, fmt: str, path: Path | None, options: ImportOptions) -> int:
+    content_dir = content_dir_from_file(config_file)
+    keep = make_filter(options.include, options.exclude, options.categories)  # bad regex: fail first
+    if path is not None:
+        text, source = _read_input(path), f"{fmt}:{path.name}"
+    elif fmt == "arxiv" and options.query:
+        text, source = fetch_arxiv(options.query, max_results=options.max_results), f"arxiv:{options.query}"
+    elif fmt == "hf-daily" and options.day:
+        text, source = fetch_hf_daily(options.day), f"hf-daily:{options.day.isoformat()}"
+    else:  # pragma: no cover - argparse requires one of them
+        raise ImportError_("name a file to import")
+    incoming = IMPORTERS[fmt](text, str(path) if path else source)
+    try:
+        existing = load_existing(content_dir)
+    except ContentError as exc:
+        raise DigestError(f"{exc}\nfix the content before importing into it") from None
+    plan = plan_import(existing, incoming, added=options.added, source=source, keep=keep)
+    large = len(plan.added) + len(plan.merged) >= PROGRESS_FROM and sys.stderr.isatty()
+    apply_import(content_dir, plan, progress=_progress_bar if large else None)
+    for paper in plan.added:
+        print(f"added    {paper.slug}")
+    for paper in plan.merged:
+        print(f"merged   {paper.slug}")
+    for item, existing_paper in plan.skipped:
+        print(f"present  {existing_paper.slug}  (item at line {item.line})" if fmt == "listing"
+              else f"present  {existing_paper.slug}")
+    print(f"{len(plan.added)} added, {len(plan.merged)} merged, {len(plan.skipped)} already present"
+          + (f", {len(plan.filtered)} filtered out" if plan.filtered else ""), file=sys.stderr)
+    return 0

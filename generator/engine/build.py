@@ -1,0 +1,119 @@
+"""`digest build` and `digest serve`: MkDocs run the way a curator wants it run.
+
+The core (generator.pipeline) knows nothing of MkDocs; the plugin hands its plan to
+MkDocs; here MkDocs builds into a staging folder that publish.py swaps in, and only
+the pages that changed since the last build are rendered again (cache.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from mkdocs import exceptions
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.commands.serve import serve as mkdocs_serve
+
+from ..errors import BuildError
+from . import publish
+from .cache import CACHE_DIR, PageCache
+from .config import load_mkdocs_config
+from .plugin import DigestPlugin
+
+
+def _setup_logging(quiet: bool = False) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    logger.propagate = False
+
+
+def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = False, clean: bool = False) -> int:
+    """Build into a staging folder beside site/, then swap it in (publish.py says the
+    order and what a kill at each step leaves).
+
+    Whatever fails (content, templates, MkDocs, a kill midway), the previous site/ is
+    left as it was: only a finished build is ever moved into place. When a previous
+    build left site/ and its record in .cache/digest/, the build starts from a copy of
+    site/ (made cheaply: publish.start_from) and MkDocs renders only the pages that
+    changed (cache.py); the result is the same, byte for byte, as a clean build.
+    """
+    _setup_logging(quiet)
+    config = load_mkdocs_config(config_file)
+    target = Path(site_dir or config["site_dir"]).resolve()
+    publish.clear_leftovers(target)
+    staging = publish.make_staging(target)
+    cache = PageCache(config_file.resolve().parent / CACHE_DIR)
+    record, spare = cache.record_for(target), cache.spare_for(target)
+    previous = cache.read_outputs(record)
+    # The record says what site/ holds only if nothing replaced site/ or its files since
+    # (a plain `mkdocs build` empties it and writes it again).
+    incremental = (not clean and target.is_dir() and bool(previous)
+                   and previous.get("site") == publish.folder_stamp(target))
+    try:
+        config = load_mkdocs_config(config_file, site_dir=str(staging))
+        if incremental:
+            publish.start_from(target, staging, spare, previous.get("other_pages", []), trash=cache.root)
+            for plugin in config.plugins.values():
+                if isinstance(plugin, DigestPlugin):  # staging now holds what site/ holds
+                    plugin.build_on(cache.page_hashes(previous))
+        try:
+            with _dirty_warning_silenced():
+                mkdocs_build(config, dirty=incremental)
+        except exceptions.Abort as exc:
+            raise BuildError(f"the build was aborted: {exc}; nothing was published") from None
+        except exceptions.MkDocsException as exc:
+            raise BuildError(f"{exc}\nthe build failed; {target} was left as it was") from None
+        if incremental:  # what the previous plan wrote and this one did not
+            stale = set(previous.get("planned", [])) - set(cache.read_outputs().get("planned", []))
+            publish.remove_outputs(staging, stale)
+        record.unlink(missing_ok=True)  # until the swap is done, site/ is not what it records
+        old = publish.swap_into_place(staging, target)
+        publish.keep_as_spare(old, spare)
+        cache.write_record(record, cache.read_outputs() | {"site": publish.folder_stamp(target)})
+    except BaseException:
+        publish.discard(staging)
+        raise
+    if not quiet:
+        pages = sum(1 for _ in target.rglob("index.html"))
+        print(f"Built {pages} pages into {os.path.relpath(target)}", file=sys.stderr)
+    return 0
+
+
+@contextlib.contextmanager
+def _dirty_warning_silenced() -> Iterator[None]:
+    """MkDocs warns on every dirty build that navigation may be stale, which --strict
+    would count; here every page that shows the navigation is in the plan, and a
+    page whose plan did not change has the same navigation."""
+    class Drop(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            return "'dirty' build" not in record.getMessage()
+
+    logger = logging.getLogger("mkdocs.commands.build")
+    dropper = Drop()
+    logger.addFilter(dropper)
+    try:
+        yield
+    finally:
+        logger.removeFilter(dropper)
+
+
+def serve(config_file: Path, *, dev_addr: str) -> int:
+    _setup_logging()
+    load_mkdocs_config(config_file)  # fail early, with our message, on a missing or bad file
+    try:
+        # Dirty rebuilds: a planned page whose hash is the one the last build wrote is
+        # not rendered again (plugin._PlannedFile), so a save renders just what it changed.
+        with _dirty_warning_silenced():
+            mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True, build_type="dirty")
+    except exceptions.MkDocsException as exc:
+        raise BuildError(str(exc)) from None
+    return 0
+
+

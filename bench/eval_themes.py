@@ -23,9 +23,9 @@ from pathlib import Path
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from generator.analysis.clustering import auto_themes
-from generator.content import load_digest
 from generator.analysis.grouping import group_curated
 from generator.analysis.tfidf import tfidf_matrix
+from generator.content import load_digest
 
 
 def purity(truth: list[str], found: list[str]) -> float:

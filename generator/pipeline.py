@@ -45,13 +45,16 @@ def plan_site(content_dir: Path, options: SiteOptions, cache_dir: Path | None = 
     if matchers is None:
         matchers = Matchers(saved=cache_dir / PHRASE_FINDS if cache_dir is not None else None)
     with full_collections_paused():
+        # 1. Read and check the content; every error at once, or nothing goes on.
         warnings: list[Problem] = []
         digest = load_digest(content_dir, warnings=warnings, matchers=matchers,
                              cache_file=cache_dir / READ_CACHE if cache_dir is not None else None)
         if on_read is not None:
             on_read(digest)
+        # 2. Analyse: TF-IDF, related papers, themes, citation keys, author slugs.
         analysis = analyse(digest, related=options.related, matchers=matchers)
         matchers.save(theme_phrases(digest.themes), (text for p in digest.papers for text in (p.title, p.abstract)))
+        # 3. Render: the pages (a paper page's HTML when first asked for), feeds, data, BibTeX.
         pages = render_pages(analysis, options)
         files = plan_feeds(analysis, options) | plan_data(analysis, options) | plan_bibliographies(analysis, options)
         newest = max((p.added for p in digest.papers), default=None)

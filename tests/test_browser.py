@@ -29,7 +29,7 @@ import pytest
 from generator.content import load_digest
 from tests.conftest import MKDOCS_YML, REPO, SCREENSHOTS, mkdocs_build, paper_file
 from tests.sitetools import BuiltSite, as_indexed
-from tests.test_hostile import CORPUS, CORPUS_PAPERS, TITLES, shown
+from tests.test_hostile import CORPUS_PAPERS, TITLES, shown
 
 CHROMIUM = Path("/usr/bin/chromium")
 INSTALL = "browser tests need Debian's Chromium and Playwright: apt-get install chromium; pip install playwright"

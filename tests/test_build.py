@@ -273,7 +273,7 @@ def test_materials_search_plugin_beside_the_digest_fails_a_strict_build(
 
 def test_a_warm_build_renders_again_the_pages_that_show_an_edited_title(
         make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    # Paper pages are rendered only when their inputs change (generator/render.py, add_paper):
+    # Paper pages are rendered only when their inputs change (generator/rendering/pages.py, _paper_pages):
     # a title shown in other papers' related lists is one of their inputs.
     papers = {
         "graph-networks": paper_file("Graph Networks", "We study graph networks on molecules."),

@@ -8,8 +8,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from generator.content import load_digest
 from generator.analysis.grouping import group
+from generator.content import load_digest
 from tests.conftest import REPO, mkdocs_build, paper_file
 from tests.sitetools import BuiltSite
 

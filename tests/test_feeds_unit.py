@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import html
-
 import datetime as dt
+import html
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from html.parser import HTMLParser
@@ -12,12 +11,12 @@ from html.parser import HTMLParser
 import feedparser
 import pytest
 
+from generator.analysis import Analysis, analyse
 from generator.errors import BuildError
 from generator.identifiers import strip_arxiv_version
-from generator.rendering.feeds import EMPTY_FEED_DATE, feed_item_id, plan_feeds
 from generator.model import Digest, Link, Paper, Theme
-from generator.analysis import Analysis, analyse
 from generator.options import SiteOptions
+from generator.rendering.feeds import EMPTY_FEED_DATE, feed_item_id, plan_feeds
 
 SITE = "https://digest.example.org/sub/"
 HOSTILE_TITLE = "<script>alert(1)</script> Diffusion & <b>friends</b>"

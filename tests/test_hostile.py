@@ -23,13 +23,12 @@ Every page, feed and index must have the same structure in both, element for
 element and attribute for attribute: content cannot add an element, an attribute,
 a link or a script. Then the literal text is checked: each title reads in its
 page's <h1>, feed items and JSON exactly as written, with only the control
-characters no page or feed can hold dropped (generator.content.printable).
+characters no page or feed can hold dropped (generator.text.printable).
 """
 
 from __future__ import annotations
 
 import copy
-
 import errno
 import html
 import json

@@ -6,22 +6,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+
 import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
+from generator.analysis.clustering import _term_pattern
+from generator.analysis.tfidf import indexed_text as relating_text
+from generator.analysis.tfidf import tfidf_matrix
 from generator.content.papers import read_paper
 from generator.content.writing import paper_file_text as paper_text
-from generator.text import one_line, printable
-from generator.analysis.clustering import _term_pattern
 from generator.errors import Problem
-from generator.phrases import PhraseMatcher, phrase_pattern, phrase_words
 from generator.importing.listing import parse_listing
 from generator.model import Paper
-from generator.analysis.tfidf import indexed_text as relating_text, tfidf_matrix
+from generator.phrases import PhraseMatcher, phrase_pattern, phrase_words
 from generator.rendering.markup import paragraphs, teaser
 from generator.slugs import MAX_SLUG_LENGTH, RESERVED_SLUGS, is_valid_slug, slugify, title_key, unique_slug
+from generator.text import one_line, printable
 
 # Any text a scraper could hand over: every code point but lone surrogates (no UTF-8 file holds them).
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)))

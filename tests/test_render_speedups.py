@@ -1,4 +1,5 @@
-"""Shortcuts in generator/render.py give the same output as the plain definitions they replace."""
+"""Shortcuts in generator/rendering/markup.py (teaser) and generator/pipeline.py (the collector
+paused) give the same output as the plain definitions they replace."""
 
 from __future__ import annotations
 

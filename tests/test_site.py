@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.content import load_digest
 from generator.analysis.grouping import group
+from generator.content import load_digest
 from tests.conftest import REPO
 from tests.sitetools import BuiltSite, as_indexed
 

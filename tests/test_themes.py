@@ -13,12 +13,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generator.cli import main
 from generator.analysis.clustering import auto_themes
+from generator.analysis.stopwords import ENGLISH_STOP_WORDS
+from generator.analysis.tfidf import indexed_text as paper_text
+from generator.analysis.tfidf import tfidf_matrix
+from generator.cli import main
 from generator.content import load_digest
 from generator.model import Paper
-from generator.analysis.tfidf import indexed_text as paper_text, tfidf_matrix
-from generator.analysis.stopwords import ENGLISH_STOP_WORDS
 from tests.conftest import MKDOCS_YML, REPO, paper_file
 from tests.sitetools import BuiltSite
 

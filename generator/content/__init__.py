@@ -1,8 +1,13 @@
 """Reading and writing content/: the only package that touches the content files.
 
     content/
-      papers/<slug>.md   YAML front matter + the abstract as the body
-      themes.yml         the taxonomy (optional)
+      papers/<slug>.md   YAML front matter + the abstract as the body   (papers.py)
+      themes.yml         the taxonomy (optional)                        (themes.py)
+
+    files.py       what both share: UTF-8, YAML that keeps dates as text, error lines
+    read_cache.py  the papers an earlier build read, kept while their files stay the same
+    writing.py     paper files in a fixed form, written all together or not at all
+    this module    the folder as a whole: every file read, then checks across them
 
 `load_digest` reads and validates everything, collects every problem, and raises
 one ContentError listing them all; it returns a Digest only when nothing is wrong.
@@ -25,13 +30,11 @@ Decisions about hostile or odd input, made here once for the whole tool:
 - Text is shown as the literal text it is, with one exception: characters no
   page or feed can hold (C0 and C1 control characters other than tab and line
   breaks, DEL, lone surrogates, U+FFFE and U+FFFF) are dropped on reading, or
-  become a space where they are whitespace (form feed, NEL). Zero-width and
-  right-to-left characters are printable text and are kept.
+  become a space where they are whitespace (form feed, NEL): text.printable.
+  Zero-width and right-to-left characters are printable text and are kept.
 - Dates are YYYY-MM-DD and nothing else: a time of day (whose time zone could
   move the day) or a week date is an error, never a guess.
 """
-
-from __future__ import annotations
 
 from __future__ import annotations
 

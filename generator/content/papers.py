@@ -19,9 +19,9 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
+from ..identifiers import is_arxiv_id
 from ..model import LINK_KINDS, Link, Paper
 from ..slugs import slug_problem, slugify
-from ..identifiers import is_arxiv_id
 from ..text import one_line, printable
 from .files import Loader, display_path, read_utf8, split_front_matter, yaml_error
 

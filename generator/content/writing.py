@@ -16,6 +16,7 @@ from ..model import LINK_KINDS, Paper
 from ..slugs import slug_problem
 from .files import PAPERS_DIR, Dumper
 
+
 def paper_path(content_dir: Path, slug: str) -> Path:
     """Where a paper's file lives. A slug that is not valid could name a path outside
     papers/ (or a reserved name): refuse it rather than write there."""

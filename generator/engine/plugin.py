@@ -16,17 +16,19 @@ which MkDocs prints as an error, without a traceback.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
+import importlib.util
 import logging
 import os
 import re
 import shutil
 from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TypeVar
 
+import markdown
 from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -35,6 +37,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import meta
 
 from ..content import PAPERS_DIR, THEMES_FILE
 from ..errors import DigestError
@@ -389,8 +392,6 @@ class _PlannedPage(Page):
 
 
 def _version(package: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return f"{package} {version(package)}"
     except PackageNotFoundError:
@@ -404,8 +405,6 @@ def _feed_dict(feed: FeedLink) -> dict[str, str]:
 def _mathjax_dir() -> Path:
     """MathJax's files, from the django-static-mathjax package (static files only: it
     needs no Django), so that pages load no script from another site."""
-    import importlib.util
-
     spec = importlib.util.find_spec("mathjax")
     if spec is None or not spec.submodule_search_locations:
         raise PluginError("digest: MathJax is missing; reinstall research-digest (it depends on "
@@ -417,9 +416,6 @@ def _own_page_document(file: File, config: Any, language: str) -> str | None:
     """A curator's page for the search index, in the element the index reads (Material's
     article, whose first heading is the title). MkDocs renders it only later; its
     Markdown is converted here with the site's extensions."""
-    import markdown
-    from mkdocs.utils import meta
-
     try:
         text, front = meta.get_data(file.content_string)
     except (OSError, ValueError):

@@ -8,7 +8,7 @@ typed and the fragments of the results shown, not the whole index at once.
   and the plain text the plan gives for search (a paper's abstract); no rendered page
   is read again;
 - the curator's own pages (any other page in the content folder) are indexed from
-  their Markdown converted with the site's extensions (generator/plugin.py), in the
+  their Markdown converted with the site's extensions (engine/plugin.py), in the
   element Material puts a page's content in: not its header, navigation and footer.
 
 The papers added before the newest paper's month have a bundle of their own,
@@ -86,8 +86,8 @@ def search_records(plan: SitePlan, first: Sequence[SearchRecord] = ()) -> list[S
 
 def paper_records(papers: Sequence[Paper], options: SiteOptions) -> list[SearchRecord]:
     """The records of these papers' pages, by slug; known as soon as the papers are read
-    (the same as their planned pages': render.render_pages searches a paper by its
-    abstract)."""
+    (the same as their planned pages': rendering.pages gives a paper page its abstract
+    as its search text)."""
     return [SearchRecord(url=options.paper_url.format(slug=paper.slug), title=paper.title, text=paper.abstract)
             for paper in sorted(papers, key=lambda p: p.slug)]
 

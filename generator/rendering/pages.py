@@ -201,11 +201,11 @@ class _PageKeys:
         return hashlib.blake2b(buffer.getbuffer(), digest_size=20).hexdigest()
 
     def _reduce(self, obj: Paper | Theme | SiteOptions | FeedLink) -> tuple[type[str], tuple[str]]:
-        known = self._hashes.get(id(obj))
-        if known is None:
-            digest = hashlib.blake2b(pickle.dumps(obj, protocol=5), digest_size=20).hexdigest()
-            known = self._hashes[id(obj)] = (obj, (str, (f"{type(obj).__name__} {digest}",)))
-        return known[1]
+        made = self._hashes.get(id(obj))
+        if made is None:
+            key = hashlib.blake2b(pickle.dumps(obj, protocol=5), digest_size=20).hexdigest()
+            made = self._hashes[id(obj)] = (obj, (str, (f"{type(obj).__name__} {key}",)))
+        return made[1]
 
 
 def _by_month(newest: list[Paper]) -> list[tuple[str, list[Paper]]]:

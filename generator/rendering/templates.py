@@ -32,6 +32,6 @@ def make_environment(site_templates: Path | None) -> jinja2.Environment:
     env.filters.update(
         human_date=human_date, month_label=month_label, paragraphs=paragraphs, teaser=teaser,
         math_markup=math_markup,
-        rich=math_markup,  # its name before 0.2: a site's own templates may still use it
+        rich=math_markup,  # its earlier name: a site's own templates may still use it
     )
     return env

@@ -1,4 +1,4 @@
-"""Citation keys: unique in the digest, stable as papers are added."""
+"""analysis.names, citation keys: unique in the digest, stable as papers are added."""
 
 from __future__ import annotations
 

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.engine import search
-from generator.errors import BuildError
 from generator.content import load_digest
+from generator.engine import search
+from generator.engine.search import IndexJob, SearchRecord, paper_records, search_records, write_index
+from generator.errors import BuildError
 from generator.options import SiteOptions
 from generator.pipeline import plan_site
-from generator.engine.search import IndexJob, SearchRecord, paper_records, search_records, write_index
 from tests.conftest import REPO
 
 ABOUT = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body>'

@@ -1,5 +1,5 @@
-"""_mirror: the copy of site/ that a warm build starts from, made by copying only what differs;
-_carry_stamped: the same for a folder whose stamp file says what it holds."""
+"""publish.mirror: the copy of site/ that a warm build starts from, made by copying only what differs;
+publish.carry_stamped: the same for a folder whose stamp file says what it holds."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
-from generator.engine.publish import carry_stamped as _carry_stamped, mirror as _mirror
-from generator.engine.publish import ARCHIVE_STAMP
+from generator.engine.publish import ARCHIVE_STAMP, carry_stamped, mirror
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int] | None]:
@@ -38,7 +37,7 @@ def test_mirror_makes_target_equal_to_source(tmp_path: Path) -> None:
     put(target / "themes" / "x" / "index.html", "was a folder", 1_000_000_000)
     (target / "feed.xml").mkdir()  # was a folder, now a file
 
-    _mirror(source, target)
+    mirror(source, target)
     assert snapshot(target) == snapshot(source)
 
 
@@ -48,7 +47,7 @@ def test_mirror_copies_nothing_whose_size_and_time_agree(tmp_path: Path) -> None
     source, target = tmp_path / "site", tmp_path / "old"
     put(source / "papers" / "a" / "index.html", "a", 1_000_000_000)
     put(target / "papers" / "a" / "index.html", "b", 1_000_000_000)
-    _mirror(source, target)
+    mirror(source, target)
     assert (target / "papers" / "a" / "index.html").read_text() == "b"
 
 
@@ -58,7 +57,7 @@ def test_mirror_leaves_skipped_top_level_folders_as_they_are(tmp_path: Path) -> 
     put(source / "pagefind-archive" / "entry.json", "archive", 2_000_000_000)
     put(source / "papers" / "pagefind" / "index.html", "a paper called pagefind", 1_000_000_000)
     put(target / "pagefind" / "entry.json", "old index", 1_000_000_000)
-    _mirror(source, target, skip=("pagefind", "pagefind-archive"))
+    mirror(source, target, skip=("pagefind", "pagefind-archive"))
     assert (target / "pagefind" / "entry.json").read_text() == "old index"
     assert not (target / "pagefind-archive").exists()
     assert (target / "papers" / "pagefind" / "index.html").read_text() == "a paper called pagefind"
@@ -70,13 +69,13 @@ def test_a_stamped_folder_is_kept_when_the_stamps_agree_and_copied_whole_when_no
     put(source / "fragment" / "a", "a", 2_000_000_000)
     put(target / ARCHIVE_STAMP, "v1", 1_000_000_000)
     put(target / "fragment" / "a", "b", 1_000_000_000)  # not compared: the stamps agree
-    _carry_stamped(source, target, trash)
+    carry_stamped(source, target, trash)
     assert (target / "fragment" / "a").read_text() == "b"
 
     put(source / ARCHIVE_STAMP, "v2", 2_000_000_000)
-    _carry_stamped(source, target, trash)
+    carry_stamped(source, target, trash)
     assert snapshot(target) == snapshot(source)
 
     shutil.rmtree(source)
-    _carry_stamped(source, target, trash)  # none any more
+    carry_stamped(source, target, trash)  # none any more
     assert not target.exists()

@@ -62,8 +62,6 @@ MATHJAX = {"assets/mathjax/tex-svg.js": "es5/tex-svg.js", "assets/mathjax/ui/saf
 # Where the code that renders pages lives: a page rendered by other code is rendered again.
 CODE_DIR = Path(__file__).resolve().parent.parent
 
-
-
 Event = TypeVar("Event", bound=Callable[..., Any])
 
 

@@ -58,11 +58,37 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class RecordedTheme:
+    """An automatic theme as the last recording left it (content/themes.auto.yml)."""
+
+    slug: str
+    title: str
+    description: str
+    papers: tuple[str, ...]  # slugs of its papers then
+
+
+@dataclass(frozen=True)
+class RetiredTheme:
+    """An automatic theme that is gone: its URL and feeds now serve its successor's."""
+
+    slug: str
+    title: str
+    successor: str  # the slug of the theme that took most of its papers
+
+
+@dataclass(frozen=True)
+class RecordedThemes:
+    themes: tuple[RecordedTheme, ...] = ()
+    retired: tuple[RetiredTheme, ...] = ()
+
+
+@dataclass(frozen=True)
 class Digest:
     """All content, sorted: papers by (added, slug), themes in taxonomy order."""
 
     papers: tuple[Paper, ...]
     themes: tuple[Theme, ...]
+    recorded: RecordedThemes = RecordedThemes()  # the automatic themes of the last recording
 
     def paper(self, slug: str) -> Paper:
         return self.papers_by_slug[slug]
@@ -98,6 +124,7 @@ class Grouping:
     themes: tuple[Theme, ...]  # every theme shown on the site, curated then automatic
     memberships: dict[str, tuple[Membership, ...]] = field(default_factory=dict)  # paper slug ->
     members: dict[str, tuple[str, ...]] = field(default_factory=dict)  # theme slug -> paper slugs
+    retired: tuple[RetiredTheme, ...] = ()  # each with a successor among `themes`
 
     def themes_of(self, paper_slug: str) -> tuple[Membership, ...]:
         return self.memberships.get(paper_slug, ())

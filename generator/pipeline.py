@@ -30,6 +30,7 @@ from .rendering.data import plan_data
 from .rendering.feeds import plan_feeds
 from .rendering.pages import render_pages, render_paper_pages
 from .rendering.plan import SitePlan
+from .rendering.redirects import plan_redirects
 
 # In the cache folder a caller names (see generator.engine): what the last build read.
 READ_CACHE = "papers.pickle"  # each paper file as read, by its size, modification time and inode
@@ -54,9 +55,11 @@ def plan_site(content_dir: Path, options: SiteOptions, cache_dir: Path | None = 
         # 2. Analyse: TF-IDF, related papers, themes, citation keys, author slugs.
         analysis = analyse(digest, related=options.related, matchers=matchers)
         matchers.save(theme_phrases(digest.themes), (text for p in digest.papers for text in (p.title, p.abstract)))
-        # 3. Render: the pages (a paper page's HTML when first asked for), feeds, data, BibTeX.
+        # 3. Render: the pages (a paper page's HTML when first asked for), feeds, data, BibTeX,
+        #    and redirects from the URLs of retired themes.
         pages = render_pages(analysis, options)
-        files = plan_feeds(analysis, options) | plan_data(analysis, options) | plan_bibliographies(analysis, options)
+        files = (plan_feeds(analysis, options) | plan_data(analysis, options)
+                 | plan_bibliographies(analysis, options) | plan_redirects(analysis, options))
         newest = max((p.added for p in digest.papers), default=None)
         return SitePlan(pages=pages, files=files, newest=newest, warnings=tuple(warnings), analysis=analysis)
 
@@ -76,7 +79,8 @@ def preview_site(previous: SitePlan, content_dir: Path, options: SiteOptions,
 
     The previous plan itself when no paper or theme changed (only the curator's
     pages, which MkDocs renders); None when the change is more than that: papers
-    removed or re-dated, the taxonomy changed, or more than PREVIEW_LIMIT papers.
+    removed or re-dated, the taxonomy or the recorded themes changed, or more than
+    PREVIEW_LIMIT papers.
     Pass the `matchers` of the previous plan: the content check then searches only the
     texts that changed.
     """
@@ -87,7 +91,8 @@ def preview_site(previous: SitePlan, content_dir: Path, options: SiteOptions,
     digest = load_digest(content_dir, warnings=warnings, matchers=matchers,
                          cache_file=cache_dir / READ_CACHE if cache_dir is not None else None)
     before = {p.slug: p for p in analysis.digest.papers}
-    if digest.themes != analysis.digest.themes or not before.keys() <= {p.slug for p in digest.papers}:
+    if (digest.themes, digest.recorded) != (analysis.digest.themes, analysis.digest.recorded) \
+            or not before.keys() <= {p.slug for p in digest.papers}:
         return None
     changed = [p for p in digest.papers if before.get(p.slug) != p]
     if not changed:

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 
 from scipy import sparse
 
-from ..model import Digest, Grouping, Membership, Paper, Theme
+from ..model import Digest, Grouping, Membership, Paper, RetiredTheme, Theme
 from ..phrases import Matchers, PhraseMatcher
-from .clustering import auto_themes
+from . import history
 
 TITLE_WEIGHT = 3.0
 ABSTRACT_WEIGHT = 1.0
@@ -65,27 +65,32 @@ def group_curated(digest: Digest, matchers: Matchers | None = None) -> dict[str,
 
 
 def group(digest: Digest, matrix: sparse.csr_matrix | None = None, terms: Sequence[str] = (),
-          matchers: Matchers | None = None) -> Grouping:
-    """Curated themes first; the papers they leave out go to automatic themes.
+          matchers: Matchers | None = None, recluster: bool = False) -> Grouping:
+    """Curated themes first; the papers they leave out go to automatic themes, which carry
+    on from the recorded ones (history.py), or start over when asked to `recluster`.
 
     matrix and terms are the digest's TF-IDF (rows in digest.papers order); without
     them, left-out papers stay in no theme.
     """
     memberships = group_curated(digest, matchers)
+    if matrix is None:
+        return make_grouping(digest.themes, memberships)
     left_out = [i for i, p in enumerate(digest.papers) if not memberships[p.slug]]
-    themes = digest.themes
-    if left_out and matrix is not None:
-        found = auto_themes([digest.papers[i] for i in left_out], matrix[left_out], terms,
-                            taken_slugs={t.slug for t in digest.themes})
-        memberships.update(found.memberships)
-        themes = digest.themes + found.themes
-    return make_grouping(themes, memberships)
+    papers = [digest.papers[i] for i in left_out]
+    curated = {t.slug for t in digest.themes}
+    find = history.recluster if recluster else history.continue_themes
+    found = find(papers, matrix[left_out], terms, digest.recorded, curated)
+    memberships.update(history.memberships(found, papers, matrix[left_out], terms))
+    themes = digest.themes + found.themes
+    retired = history.successors(found.retired, digest.recorded, memberships, [t.slug for t in themes])
+    return make_grouping(themes, memberships, retired)
 
 
-def make_grouping(themes: tuple[Theme, ...], memberships: dict[str, tuple[Membership, ...]]) -> Grouping:
+def make_grouping(themes: tuple[Theme, ...], memberships: dict[str, tuple[Membership, ...]],
+                  retired: tuple[RetiredTheme, ...] = ()) -> Grouping:
     members: dict[str, list[str]] = {t.slug: [] for t in themes}
     for paper_slug in sorted(memberships):
         for membership in memberships[paper_slug]:
             members[membership.theme].append(paper_slug)
-    return Grouping(themes=themes, memberships=memberships,
+    return Grouping(themes=themes, memberships=memberships, retired=retired,
                     members={slug: tuple(papers) for slug, papers in members.items()})

@@ -3,7 +3,7 @@
     digest build      validate, build with MkDocs into a temporary folder, swap site/ in
     digest serve      preview with live reload on content/ and templates/ changes
     digest check      validate content without building
-    digest themes suggest | report
+    digest themes suggest [--write] | report | recluster [--write]
     digest import listing|arxiv|hf-daily FILE [--added YYYY-MM-DD] [--include K] [--exclude K]
     digest import arxiv --query Q | hf-daily --date YYYY-MM-DD
 """
@@ -52,9 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
     themes = commands.add_parser("themes", help="help with the taxonomy in content/themes.yml")
     actions = themes.add_subparsers(dest="action", required=True, metavar="ACTION")
     suggest = actions.add_parser("suggest", help="print a themes.yml draft for the papers no theme covers")
+    suggest.add_argument("--write", action="store_true",
+                         help="also record the automatic themes in content/themes.auto.yml, as a build does")
     _add_config_option(suggest)
-    report = actions.add_parser("report", help="theme sizes, overlaps, cohesion; exit 1 if a paper has no theme")
+    report = actions.add_parser("report", help="theme sizes, overlaps, cohesion, what moved since the recorded "
+                                               "automatic themes; exit 1 if a paper has no theme")
     _add_config_option(report)
+    recluster = actions.add_parser("recluster", help="group the automatic themes afresh and print what would "
+                                                     "change; --write records it")
+    recluster.add_argument("--write", action="store_true", help="record the new themes in content/themes.auto.yml")
+    _add_config_option(recluster)
 
     importer = commands.add_parser("import", help="add papers to content/")
     formats = importer.add_subparsers(dest="format", required=True, metavar="FORMAT")
@@ -100,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             return check(args.config_file)
         if args.command == "themes":
             from .commands import themes
-            return themes(args.config_file, args.action)
+            return themes(args.config_file, args.action, write=getattr(args, "write", False))
         if args.command == "import":
             from .commands import ImportOptions, import_papers
             options = ImportOptions(

@@ -4,16 +4,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ..content import check_content, load_digest
+from ..content import AUTO_THEMES_FILE, check_content, load_digest
+from ..content.auto_themes import write_recorded
 from ..engine.config import content_dir_from_file
 from ..errors import ContentError, DigestError, ImportError_
 from ..importing import IMPORTERS
 from ..importing.fetch import fetch_arxiv, fetch_hf_daily
 from ..importing.merge import apply_import, load_existing, make_filter, plan_import
+from ..model import RetiredTheme
 from ..phrases import Matchers
 
 
@@ -31,21 +35,46 @@ def check(config_file: Path) -> int:
     return 0
 
 
-def themes(config_file: Path, action: str) -> int:
+def themes(config_file: Path, action: str, write: bool = False) -> int:
     # Imported here for speed, not order: numpy, scipy and the analysis cost a second
     # that `digest check` and `digest import` need not pay.
     from ..analysis import analyse
+    from ..analysis.history import moves
     from ..analysis.taxonomy import format_report, report, suggest
 
+    content_dir = content_dir_from_file(config_file)
     matchers = Matchers()
-    digest = load_digest(content_dir_from_file(config_file), matchers=matchers)
+    digest = load_digest(content_dir, matchers=matchers)
     if action == "suggest":
         sys.stdout.write(suggest(digest))
-        return 0
-    analysis = analyse(digest, matchers=matchers)
-    result = report(digest, analysis.grouping, analysis.matrix)
-    sys.stdout.write(format_report(result))
-    return 1 if result.no_theme else 0
+    analysis = analyse(digest, matchers=matchers, recluster=action == "recluster")
+    grouping = analysis.grouping
+    automatic = [t for t in grouping.themes if t.automatic]
+    changes = moves(digest.recorded, automatic, grouping.members)
+    if action == "report":
+        result = report(digest, grouping, analysis.matrix)
+        sys.stdout.write(format_report(result))
+        sys.stdout.write(_format_moves(changes, grouping.retired, bool(digest.recorded.themes)))
+        return 1 if result.no_theme else 0
+    if action == "recluster":
+        sys.stdout.write(_format_moves(changes, grouping.retired, bool(digest.recorded.themes)))
+    if write:
+        changed = write_recorded(content_dir, automatic, grouping.members, grouping.retired)
+        print(f"{'recorded' if changed else 'unchanged:'} {len(automatic)} automatic themes in "
+              f"{os.path.relpath(content_dir / AUTO_THEMES_FILE)}", file=sys.stderr)
+    elif action == "recluster":
+        print("nothing written; run `digest themes recluster --write` to record these themes", file=sys.stderr)
+    return 0
+
+
+def _format_moves(changes: list[Any], retired: tuple[RetiredTheme, ...], recorded: bool) -> str:
+    """What moved since the recorded automatic themes, a line each."""
+    if not recorded:
+        return "\nAutomatic themes: none recorded yet (`digest build` records them).\n" if changes else ""
+    lines = ["", "Automatic themes since the recorded ones:"]
+    lines += [f"  {change.kind:<8} {change.text}" for change in changes]
+    lines += [f"  redirect {theme.slug} -> {theme.successor or '(the themes page)'}" for theme in retired]
+    return "\n".join(lines) + "\n"
 
 
 PROGRESS_FROM = 200  # files; fewer are written in a blink

@@ -3,6 +3,7 @@
     content/
       papers/<slug>.md   YAML front matter + the abstract as the body   (papers.py)
       themes.yml         the taxonomy (optional)                        (themes.py)
+      themes.auto.yml    the recorded automatic themes (written by builds)  (auto_themes.py)
 
     files.py       what both share: UTF-8, YAML that keeps dates as text, error lines
     read_cache.py  the papers an earlier build read, kept while their files stay the same
@@ -48,12 +49,13 @@ from ..errors import ContentError, Problem
 from ..model import Digest, Paper
 from ..phrases import Matchers
 from ..slugs import slug_problem
-from .files import PAPERS_DIR, THEMES_FILE, display_path
+from .auto_themes import read_recorded
+from .files import AUTO_THEMES_FILE, PAPERS_DIR, THEMES_FILE, display_path
 from .papers import PaperFile, read_paper_file
 from .read_cache import ReadCache
 from .themes import Taxonomy, read_themes
 
-__all__ = ["PAPERS_DIR", "THEMES_FILE", "check_content", "load_digest"]
+__all__ = ["AUTO_THEMES_FILE", "PAPERS_DIR", "THEMES_FILE", "check_content", "load_digest"]
 
 
 def load_digest(content_dir: Path, *, today: dt.date | None = None, warnings: list[Problem] | None = None,
@@ -83,18 +85,20 @@ def check_content(content_dir: Path, *, today: dt.date | None = None, cache_file
                                 "or point `content_dir` in mkdocs.yml at your content"))
         return Digest(papers=(), themes=()), problems
     taxonomy = read_themes(content_dir, problems)
+    recorded = read_recorded(content_dir, problems)
     read_cache = ReadCache(cache_file) if cache_file is not None else None
     papers = _read_papers(content_dir, problems, today or dt.date.today(), read_cache)
     if read_cache is not None:
         read_cache.save()
     # A phrase may match only a paper that could not be read: judge the rules on all papers or none.
-    every_paper_read = not any(p.severity == "error" for p in problems if p.path != taxonomy.path)
+    themes_files = (taxonomy.path, display_path(content_dir / AUTO_THEMES_FILE))
+    every_paper_read = not any(p.severity == "error" for p in problems if p.path not in themes_files)
     _check_across_papers(papers, taxonomy, problems)
     if every_paper_read:
         _check_rules(papers, taxonomy, problems, matchers or Matchers())
     problems.sort(key=lambda p: (p.path, p.line or 0, p.message))
     ordered = tuple(sorted((p.paper for p in papers), key=lambda p: (p.added, p.slug)))
-    return Digest(papers=ordered, themes=tuple(taxonomy.themes)), problems
+    return Digest(papers=ordered, themes=tuple(taxonomy.themes), recorded=recorded), problems
 
 
 def _read_papers(content_dir: Path, problems: list[Problem], today: dt.date,

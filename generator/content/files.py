@@ -14,6 +14,7 @@ from ..errors import Problem
 
 PAPERS_DIR = "papers"  # in the content folder: one file per paper
 THEMES_FILE = "themes.yml"  # in the content folder: the taxonomy
+AUTO_THEMES_FILE = "themes.auto.yml"  # in the content folder: the recorded automatic themes
 
 try:  # libyaml is several times faster on thousands of files
     BaseLoader: Any = yaml.CSafeLoader

@@ -18,6 +18,8 @@ from mkdocs import exceptions
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.commands.serve import serve as mkdocs_serve
 
+from ..content import AUTO_THEMES_FILE
+from ..content.auto_themes import write_recorded
 from ..errors import BuildError
 from . import publish
 from .cache import CACHE_DIR, PageCache
@@ -58,11 +60,11 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
                    and previous.get("site") == publish.folder_stamp(target))
     try:
         config = load_mkdocs_config(config_file, site_dir=str(staging))
+        plugin = next((p for p in config.plugins.values() if isinstance(p, DigestPlugin)), None)
         if incremental:
             publish.start_from(target, staging, spare, previous.get("other_pages", []), trash=cache.root)
-            for plugin in config.plugins.values():
-                if isinstance(plugin, DigestPlugin):  # staging now holds what site/ holds
-                    plugin.build_on(cache.page_hashes(previous))
+            if plugin is not None:  # staging now holds what site/ holds
+                plugin.build_on(cache.page_hashes(previous))
         try:
             with _dirty_warning_silenced():
                 mkdocs_build(config, dirty=incremental)
@@ -80,6 +82,16 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
     except BaseException:
         publish.discard(staging)
         raise
+    # The site is published: record its automatic themes, so that the next build, here or
+    # from a clean checkout, carries them on (a kill before this: the next build makes
+    # the same themes again from the record before).
+    if plugin is not None and plugin.plan.analysis is not None:
+        grouping = plugin.plan.analysis.grouping
+        automatic = [t for t in grouping.themes if t.automatic]
+        content_dir = Path(config["docs_dir"])
+        if write_recorded(content_dir, automatic, grouping.members, grouping.retired) and not quiet:
+            where = os.path.relpath(content_dir / AUTO_THEMES_FILE)
+            print(f"Recorded {len(automatic)} automatic themes in {where}", file=sys.stderr)
     if not quiet:
         pages = sum(1 for _ in target.rglob("index.html"))
         print(f"Built {pages} pages into {os.path.relpath(target)}", file=sys.stderr)

@@ -39,7 +39,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import meta
 
-from ..content import PAPERS_DIR, THEMES_FILE
+from ..content import AUTO_THEMES_FILE, PAPERS_DIR, THEMES_FILE
 from ..errors import DigestError
 from ..model import Digest
 from ..options import SLUG_FORMATS, SiteOptions, plugin_options
@@ -243,7 +243,7 @@ class DigestPlugin(BasePlugin[base.LegacyConfig]):  # type: ignore[no-untyped-ca
     def _remove_content(self, files: Files) -> None:
         for file in list(files):
             # src_uri is relative to the content folder (docs_dir), with forward slashes.
-            if file.src_uri.rpartition("/")[0] == PAPERS_DIR or file.src_uri == THEMES_FILE:
+            if file.src_uri.rpartition("/")[0] == PAPERS_DIR or file.src_uri in (THEMES_FILE, AUTO_THEMES_FILE):
                 files.remove(file)  # content, not pages: the plan has their pages
             elif file.src_uri in self.plan.pages:
                 log.warning(f"digest: {file.src_uri} in the content folder is replaced by the "

@@ -79,4 +79,7 @@ def plan_bibliographies(analysis: Analysis, options: SiteOptions) -> dict[str, b
                                 absolute_url(options.site_url, options.paper_url.format(slug=p.slug)))
                          for p in papers)
         files[options.theme_bib.format(slug=theme.slug)] = text.encode("utf-8")
+    for retired in grouping.retired:  # a retired theme's file: its successor's
+        if retired.successor:
+            files[options.theme_bib.format(slug=retired.slug)] = files[options.theme_bib.format(slug=retired.successor)]
     return files

@@ -15,7 +15,7 @@ import datetime as dt
 import heapq
 import html
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -258,6 +258,19 @@ def feed_specs(analysis: Analysis, options: SiteOptions) -> list[FeedSpec]:
     return specs
 
 
+def retired_specs(specs: list[FeedSpec], analysis: Analysis, options: SiteOptions) -> list[FeedSpec]:
+    """A feed at each retired theme's paths, with its own id (a reader holds it as the same
+    feed) and its successor's items and page; the digest's when it has no successor."""
+    by_key = {spec.key: spec for spec in specs}
+    found = []
+    for theme in analysis.grouping.retired:
+        successor = by_key.get(f"theme/{theme.successor}", specs[0])
+        found.append(replace(successor, key=f"theme/{theme.slug}",
+                             rss_path=options.theme_feed_rss.format(slug=theme.slug),
+                             atom_path=options.theme_feed_atom.format(slug=theme.slug)))
+    return found
+
+
 def opml(specs: list[FeedSpec], options: SiteOptions) -> bytes:
     """OPML 2.0 listing every feed, RSS then Atom, in the order of specs."""
     root = ET.Element("opml", version="2.0")
@@ -281,13 +294,14 @@ def plan_feeds(analysis: Analysis, options: SiteOptions) -> dict[str, bytes]:
     site_host(options.site_url)  # fail first, with the message, when site_url is missing
     theme_titles = {t.slug: t.title for t in (*analysis.digest.themes, *analysis.grouping.themes)}
     specs = feed_specs(analysis, options)
+    retired = retired_specs(specs, analysis, options)  # served, not announced in the OPML
     items: dict[str, _Item] = {}
     for spec in specs:
         for paper in spec.papers:
             if paper.slug not in items:
                 items[paper.slug] = _item(paper, analysis, options, theme_titles)
     files: dict[str, bytes] = {}
-    for spec in specs:
+    for spec in (*specs, *retired):
         files[spec.rss_path], files[spec.atom_path] = _build(spec, options, items)
     files[options.opml] = opml(specs, options)
     return files

@@ -31,7 +31,7 @@ from ..errors import Problem
 from ..model import RecordedTheme, RecordedThemes, RetiredTheme, Theme
 from ..slugs import slug_problem
 from ..text import one_line
-from .files import AUTO_THEMES_FILE, Dumper, Loader, display_path, read_utf8, yaml_error
+from .files import AUTO_THEMES_FILE, Dumper, display_path, mapping_value, parse_yaml, read_utf8
 from .writing import write_atomic
 
 THEME_KEYS = ("slug", "title", "description", "papers")
@@ -52,16 +52,10 @@ def read_recorded(content_dir: Path, problems: list[Problem]) -> RecordedThemes:
     text = read_utf8(path, where, "the recorded automatic themes", problems)
     if text is None:
         return RecordedThemes()
-    try:
-        root = yaml.compose(text, Loader=Loader)
-        data = yaml.load(text, Loader=Loader)
-    except yaml.YAMLError as exc:
-        line, reason = yaml_error(exc)
-        problems.append(Problem(where, line + 1 if line is not None else 1, f"invalid YAML {reason}"))
+    parsed = parse_yaml(text, where, problems)
+    if parsed is None:
         return RecordedThemes()
-    except ValueError as exc:
-        problems.append(Problem(where, 1, f"invalid value ({exc}); remove the '!!' tag"))
-        return RecordedThemes()
+    root, data = parsed
     if data is None:
         return RecordedThemes()
     fix = ("delete the file to record the automatic themes afresh at the next `digest build` "
@@ -74,9 +68,9 @@ def read_recorded(content_dir: Path, problems: list[Problem]) -> RecordedThemes:
         if key not in ("themes", "retired"):
             problems.append(Problem(where, _line(root, key) or 1, f"unknown key {key!r} is ignored", "warning"))
     themes = [_theme(item, node, where, problems, fix)
-              for item, node in _items(data.get("themes") or [], _value(root, "themes"))]
+              for item, node in _items(data.get("themes") or [], mapping_value(root, "themes"))]
     retired = [_retired(item, node, where, problems, fix)
-               for item, node in _items(data.get("retired") or [], _value(root, "retired"))]
+               for item, node in _items(data.get("retired") or [], mapping_value(root, "retired"))]
     seen: dict[str, int] = {}
     for entry, node in [*zip(themes, _nodes(root, "themes")), *zip(retired, _nodes(root, "retired"))]:
         if entry is None:
@@ -140,22 +134,13 @@ def _fields(item: Any, node: Any, keys: Sequence[str], where: str, problems: lis
     return slug, one_line(title)
 
 
-def _value(node: Any, key: str) -> Any:
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    for key_node, value_node in node.value:
-        if getattr(key_node, "value", None) == key:
-            return value_node
-    return None
-
-
 def _line(node: Any, key: str) -> int | None:
-    value = _value(node, key)
+    value = mapping_value(node, key)
     return value.start_mark.line + 1 if value is not None else None
 
 
 def _nodes(root: Any, key: str) -> list[Any]:
-    value = _value(root, key)
+    value = mapping_value(root, key)
     return list(value.value) if isinstance(value, yaml.SequenceNode) else []
 
 

@@ -92,3 +92,26 @@ def yaml_error(exc: yaml.YAMLError) -> tuple[int | None, str]:
     if context_mark is not None:
         line = context_mark.line
     return line, f"({context}, {problem}); {fix}"
+
+
+def mapping_value(node: Any, key: str) -> Any:
+    """The YAML node of a key's value in a mapping node (for its line), or None."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        if getattr(key_node, "value", None) == key:
+            return value_node
+    return None
+
+
+def parse_yaml(text: str, where: str, problems: list[Problem]) -> tuple[Any, Any] | None:
+    """(node tree, data) of a YAML file (themes.yml, themes.auto.yml), the node tree for
+    the lines of its keys; None, with a problem naming the line, when it is not YAML."""
+    try:
+        return yaml.compose(text, Loader=Loader), yaml.load(text, Loader=Loader)
+    except yaml.YAMLError as exc:
+        line, reason = yaml_error(exc)
+        problems.append(Problem(where, line + 1 if line is not None else 1, f"invalid YAML {reason}"))
+    except ValueError as exc:
+        problems.append(Problem(where, 1, f"invalid value ({exc}); remove the '!!' tag"))
+    return None

@@ -13,7 +13,7 @@ from ..errors import Problem
 from ..model import Theme
 from ..slugs import slug_problem, slugify
 from ..text import one_line
-from .files import THEMES_FILE, Loader, display_path, read_utf8, yaml_error
+from .files import THEMES_FILE, display_path, mapping_value, parse_yaml, read_utf8
 
 THEME_KEYS = ("slug", "title", "description", "match")
 
@@ -36,16 +36,10 @@ def read_themes(content_dir: Path, problems: list[Problem]) -> Taxonomy:
     text = read_utf8(path, where, "the taxonomy", problems)
     if text is None:
         return taxonomy
-    try:
-        root = yaml.compose(text, Loader=Loader)
-        data = yaml.load(text, Loader=Loader)
-    except yaml.YAMLError as exc:
-        line, reason = yaml_error(exc)
-        problems.append(Problem(where, line + 1 if line is not None else 1, f"invalid YAML {reason}"))
+    parsed = parse_yaml(text, where, problems)
+    if parsed is None:
         return taxonomy
-    except ValueError as exc:
-        problems.append(Problem(where, 1, f"invalid value ({exc}); remove the '!!' tag"))
-        return taxonomy
+    root, data = parsed
     if data is None:
         return taxonomy
     if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
@@ -53,14 +47,14 @@ def read_themes(content_dir: Path, problems: list[Problem]) -> Taxonomy:
                                           "the file with `themes:` and list each theme under it as `- slug: ...`"))
         return taxonomy
 
-    theme_nodes = _mapping_value(root, "themes")
+    theme_nodes = mapping_value(root, "themes")
     seen: dict[str, int] = {}
     for index, item in enumerate(data["themes"]):
         node = theme_nodes.value[index] if theme_nodes is not None else None
         line = node.start_mark.line + 1 if node is not None else None
 
         def key_line(key: str, node: Any = node, line: int | None = line) -> int | None:
-            value = _mapping_value(node, key)
+            value = mapping_value(node, key)
             return value.start_mark.line + 1 if value is not None else line
 
         if not isinstance(item, dict):
@@ -109,7 +103,7 @@ def read_themes(content_dir: Path, problems: list[Problem]) -> Taxonomy:
                                     f"theme {slug!r} has no match rules; list phrases under `match:` "
                                     "(papers can still be pinned to it in front matter)", "warning"))
         phrases = tuple(one_line(m) for m in match)
-        match_node = _mapping_value(node, "match")
+        match_node = mapping_value(node, "match")
         for i, phrase in enumerate(phrases):
             phrase_node = match_node.value[i] if isinstance(match_node, yaml.SequenceNode) else match_node
             taxonomy.phrase_lines.setdefault(
@@ -117,12 +111,3 @@ def read_themes(content_dir: Path, problems: list[Problem]) -> Taxonomy:
         taxonomy.themes.append(Theme(slug=slug, title=one_line(title),
                                      description=one_line(str(description)), match=phrases))
     return taxonomy
-
-
-def _mapping_value(node: Any, key: str) -> Any:
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    for key_node, value_node in node.value:
-        if getattr(key_node, "value", None) == key:
-            return value_node
-    return None

@@ -64,7 +64,12 @@ class RecordedTheme:
     slug: str
     title: str
     description: str
-    papers: tuple[str, ...]  # slugs of its papers then
+    papers: tuple[str, ...]  # slugs of the papers it was the first theme of
+    also: tuple[str, ...] = ()  # ... and of those it was the second theme of
+
+    @property
+    def every_paper(self) -> tuple[str, ...]:
+        return self.papers + self.also
 
 
 @dataclass(frozen=True)

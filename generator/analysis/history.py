@@ -40,6 +40,7 @@ FIT_QUANTILE = 0.1
 class AutomaticThemes:
     themes: tuple[Theme, ...]
     members: dict[str, tuple[str, ...]]  # theme slug -> paper slugs, in the papers' order
+    first: dict[str, str]  # paper slug -> its first theme (a paper sits in up to two)
     retired: tuple[RetiredTheme, ...]  # successors may be curated themes, or retired ones resolved later
 
 
@@ -48,12 +49,17 @@ def continue_themes(papers: Sequence[Paper], matrix: sparse.csr_matrix, terms: S
     """The automatic themes of these papers (rows of matrix), carrying on from the record.
     `taken_slugs` are the curated themes': a recorded theme of the same slug gives way."""
     index = {p.slug: i for i, p in enumerate(papers)}
-    kept = {t.slug: [index[s] for s in t.papers if s in index] for t in recorded.themes if t.slug not in taken_slugs}
+    kept = {t.slug: [index[s] for s in t.every_paper if s in index]
+            for t in recorded.themes if t.slug not in taken_slugs}
     themes = [Theme(slug=t.slug, title=t.title, description=t.description, automatic=True)
               for t in recorded.themes if kept.get(t.slug)]
     if not themes:  # nothing recorded, or nothing left of it: from the papers alone
         return _retire_the_rest(_fresh(papers, matrix, terms, taken_slugs | _slugs(recorded)), recorded)
     members = {t.slug: kept[t.slug] for t in themes}
+    first = {s: t.slug for t in recorded.themes if t.slug in members for s in t.papers if s in index}
+    for slug, rows in members.items():  # a paper whose first theme gave way: its other one
+        for i in rows:
+            first.setdefault(papers[i].slug, slug)
     placed = {i for rows in members.values() for i in rows}
     new = [i for i in range(len(papers)) if i not in placed]
     if new:
@@ -64,15 +70,19 @@ def continue_themes(papers: Sequence[Paper], matrix: sparse.csr_matrix, terms: S
             best = int(np.argmax(closeness[i]))  # (the first of equals)
             if closeness[i][best] >= fits[best]:
                 members[themes[best].slug].append(i)
+                first[papers[i].slug] = themes[best].slug
             else:
                 unfit.append(i)
-        for theme, rows in _new_groups(papers, matrix, terms, unfit, taken_slugs | _slugs(recorded)):
+        grown = _new_groups(papers, matrix, terms, unfit, taken_slugs | _slugs(recorded))
+        first.update(grown.first)
+        for theme in grown.themes:
             themes.append(theme)
-            members[theme.slug] = rows
+            members[theme.slug] = [index[s] for s in grown.members[theme.slug]]
         for i in unfit:  # too few to be a theme of their own: the closest theme takes them
-            if not any(i in rows for rows in members.values()):
+            if papers[i].slug not in first:
                 members[themes[int(np.argmax(closeness[i]))].slug].append(i)
-    found = AutomaticThemes(themes=tuple(themes), retired=recorded.retired,
+                first[papers[i].slug] = themes[int(np.argmax(closeness[i]))].slug
+    found = AutomaticThemes(themes=tuple(themes), retired=recorded.retired, first=first,
                             members={slug: tuple(papers[i].slug for i in sorted(rows)) for slug, rows in members.items()})
     return _retire_the_rest(found, recorded)
 
@@ -86,17 +96,19 @@ def recluster(papers: Sequence[Paper], matrix: sparse.csr_matrix, terms: Sequenc
     fresh = _fresh(papers, matrix, terms, taken_slugs | _slugs(recorded))
     old = [t for t in recorded.themes if t.slug not in taken_slugs]
     new = list(fresh.themes)
-    overlap = np.array([[len(set(o.papers) & set(fresh.members[n.slug])) for n in new] for o in old], dtype=float)
+    overlap = np.array([[len(set(o.every_paper) & set(fresh.members[n.slug])) for n in new] for o in old],
+                       dtype=float)
     renamed: dict[str, Theme] = {}
     if old and new:
         for i, j in zip(*linear_sum_assignment(-overlap)):
-            if 2 * overlap[i, j] > len(old[i].papers):  # it keeps most of its papers
+            if 2 * overlap[i, j] > len(old[i].every_paper):  # it keeps most of its papers
                 renamed[new[j].slug] = Theme(slug=old[i].slug, title=old[i].title,
                                              description=old[i].description, automatic=True)
     themes = [renamed.get(t.slug, t) for t in new]
     members = {renamed.get(t.slug, t).slug: fresh.members[t.slug] for t in new}
-    return _retire_the_rest(AutomaticThemes(themes=tuple(themes), members=members, retired=recorded.retired),
-                            recorded)
+    first = {paper: renamed.get(slug, Theme(slug=slug, title="")).slug for paper, slug in fresh.first.items()}
+    return _retire_the_rest(AutomaticThemes(themes=tuple(themes), members=members, first=first,
+                                            retired=recorded.retired), recorded)
 
 
 def successors(retired: Sequence[RetiredTheme], recorded: RecordedThemes,
@@ -105,7 +117,7 @@ def successors(retired: Sequence[RetiredTheme], recorded: RecordedThemes,
     recorded papers now (first in the site's order among equals); a theme retired before
     follows its successor's successor. Without any live theme there is none ("")."""
     order = {slug: n for n, slug in enumerate(live)}
-    papers_of = {t.slug: t.papers for t in recorded.themes}
+    papers_of = {t.slug: t.every_paper for t in recorded.themes}
     chosen: dict[str, str] = {}
     for theme in retired:
         if theme.successor and theme.slug not in papers_of:
@@ -128,11 +140,12 @@ def successors(retired: Sequence[RetiredTheme], recorded: RecordedThemes,
 
 def memberships(found: AutomaticThemes, papers: Sequence[Paper], matrix: sparse.csr_matrix,
                 terms: Sequence[str]) -> dict[str, tuple[Membership, ...]]:
-    """Each paper's automatic themes, the closest centre first, each with the terms that
-    add most to its closeness (its weight times the centre's). Made from the members
-    alone, however they were found, so that a build from the record gives the same."""
+    """Each paper's automatic themes, its first theme first, each with the terms that add
+    most to its closeness to the theme's centre (its weight times the centre's). Made from
+    the members alone, however they were found, so that a build from the record gives
+    the same."""
     index = {p.slug: i for i, p in enumerate(papers)}
-    placed: dict[int, list[tuple[float, int, str, tuple[str, ...]]]] = {}
+    placed: dict[int, list[tuple[bool, float, int, str, tuple[str, ...]]]] = {}
     for position, theme in enumerate(found.themes):
         rows = [index[s] for s in found.members[theme.slug]]
         centre = _unit(np.asarray(matrix[rows].mean(axis=0)).ravel())
@@ -141,8 +154,9 @@ def memberships(found: AutomaticThemes, papers: Sequence[Paper], matrix: sparse.
             weights = np.round(row.data * centre[row.indices], 9)
             order = sorted(range(len(weights)), key=lambda k: (-weights[k], terms[row.indices[k]]))
             why = tuple(terms[row.indices[k]] for k in order[:REASON_TERMS] if weights[k] > 0)
-            placed.setdefault(i, []).append((-round(float(weights.sum()), 9), position, theme.slug, why))
-    return {papers[i].slug: tuple(Membership(theme=slug, score=0.0, reasons=why) for _, _, slug, why in sorted(entries))
+            second = found.first.get(papers[i].slug) != theme.slug
+            placed.setdefault(i, []).append((second, -round(float(weights.sum()), 9), position, theme.slug, why))
+    return {papers[i].slug: tuple(Membership(theme=slug, score=0.0, reasons=why) for *_, slug, why in sorted(entries))
             for i, entries in sorted(placed.items())}
 
 
@@ -194,7 +208,9 @@ def _fresh(papers: Sequence[Paper], matrix: sparse.csr_matrix, terms: Sequence[s
     for paper in papers:
         for membership in found.memberships.get(paper.slug, ()):
             members[membership.theme].append(paper.slug)
-    return AutomaticThemes(themes=found.themes, members={s: tuple(p) for s, p in members.items()}, retired=())
+    first = {paper: held[0].theme for paper, held in found.memberships.items() if held}
+    return AutomaticThemes(themes=found.themes, members={s: tuple(p) for s, p in members.items()}, first=first,
+                           retired=())
 
 
 def _retire_the_rest(found: AutomaticThemes, recorded: RecordedThemes) -> AutomaticThemes:
@@ -205,31 +221,41 @@ def _retire_the_rest(found: AutomaticThemes, recorded: RecordedThemes) -> Automa
     for theme in recorded.themes:
         if theme.slug not in live:
             retired[theme.slug] = RetiredTheme(slug=theme.slug, title=theme.title, successor="")
-    return AutomaticThemes(themes=found.themes, members=found.members,
+    return AutomaticThemes(themes=found.themes, members=found.members, first=found.first,
                            retired=tuple(retired[slug] for slug in sorted(retired)))
 
 
 def _new_groups(papers: Sequence[Paper], matrix: sparse.csr_matrix, terms: Sequence[str], rows: list[int],
-                taken_slugs: set[str]) -> list[tuple[Theme, list[int]]]:
+                taken_slugs: set[str]) -> AutomaticThemes:
     """New themes among the papers that fit no recorded theme: the groups of at least
-    MIN_THEME_SIZE that clustering them finds."""
+    MIN_THEME_SIZE papers that clustering them finds (first theme)."""
     if len(rows) < MIN_PAPERS_TO_CLUSTER:
-        return []
+        return AutomaticThemes(themes=(), members={}, first={}, retired=())
     fresh = _fresh([papers[i] for i in rows], matrix[rows], terms, taken_slugs)
-    by_slug = {papers[i].slug: i for i in rows}
-    return [(theme, [by_slug[s] for s in fresh.members[theme.slug]]) for theme in fresh.themes
-            if len(fresh.members[theme.slug]) >= MIN_THEME_SIZE]
+    firsts = Counter(fresh.first.values())
+    themes = tuple(t for t in fresh.themes if firsts[t.slug] >= MIN_THEME_SIZE)
+    kept = {t.slug for t in themes}
+    return AutomaticThemes(themes=themes, members={slug: fresh.members[slug] for slug in kept},
+                           first={p: s for p, s in fresh.first.items() if s in kept}, retired=())
 
 
 def _centres(matrix: sparse.csr_matrix, members: dict[str, list[int]]) -> tuple[np.ndarray, np.ndarray]:
     """Each theme's centre (its papers' mean row, unit length), and how close to it a paper
-    must be to fit (the FIT_QUANTILE closeness of its own papers)."""
+    must be to fit: the FIT_QUANTILE closeness of its own papers, each measured against
+    the centre of the others (a paper is always close to a centre it is part of, and a
+    new paper is not part of it)."""
     centres, fits = [], []
     for rows in members.values():
-        centre = _unit(np.asarray(matrix[rows].mean(axis=0)).ravel())
-        closeness = matrix[rows] @ centre
-        centres.append(centre)
-        fits.append(round(float(np.quantile(closeness, FIT_QUANTILE)), 9))
+        total = np.asarray(matrix[rows].sum(axis=0)).ravel()
+        centres.append(_unit(total))
+        own = matrix[rows]
+        if len(rows) < 2:
+            fits.append(0.0)
+            continue
+        others = own @ total - np.asarray(own.multiply(own).sum(axis=1)).ravel()  # x . (total - x)
+        norms = np.sqrt(np.maximum(total @ total - 2 * (own @ total) + np.asarray(own.multiply(own).sum(axis=1)).ravel(),
+                                   1e-24))  # |total - x|
+        fits.append(round(float(np.quantile(others / norms, FIT_QUANTILE)), 9))
     return np.round(np.array(centres), 12), np.array(fits)
 
 

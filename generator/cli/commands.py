@@ -59,7 +59,7 @@ def themes(config_file: Path, action: str, write: bool = False) -> int:
     if action == "recluster":
         sys.stdout.write(_format_moves(changes, grouping.retired, bool(digest.recorded.themes)))
     if write:
-        changed = write_recorded(content_dir, automatic, grouping.members, grouping.retired)
+        changed = write_recorded(content_dir, automatic, grouping.memberships, grouping.retired)
         print(f"{'recorded' if changed else 'unchanged:'} {len(automatic)} automatic themes in "
               f"{os.path.relpath(content_dir / AUTO_THEMES_FILE)}", file=sys.stderr)
     elif action == "recluster":

@@ -9,7 +9,8 @@ feeds as the digest grows (analysis/history.py). Committed with the content.
       - slug: causal-discovery
         title: Causal discovery and time series
         description: Papers on ...
-        papers: [paper-slug, ...]
+        papers: [paper-slug, ...]   # the papers it is the first theme of
+        also: [paper-slug, ...]     # ... the second (a paper sits in up to two)
     retired:                      # gone: their URLs redirect, their feeds carry the successor's
       - slug: old-theme
         title: Old theme
@@ -28,13 +29,13 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
-from ..model import RecordedTheme, RecordedThemes, RetiredTheme, Theme
+from ..model import Membership, RecordedTheme, RecordedThemes, RetiredTheme, Theme
 from ..slugs import slug_problem
 from ..text import one_line
 from .files import AUTO_THEMES_FILE, Dumper, display_path, mapping_value, parse_yaml, read_utf8
 from .writing import write_atomic
 
-THEME_KEYS = ("slug", "title", "description", "papers")
+THEME_KEYS = ("slug", "title", "description", "papers", "also")
 RETIRED_KEYS = ("slug", "title", "successor")
 HEADER = """\
 # The automatic themes of this digest, recorded by `digest build` so that each keeps its
@@ -88,13 +89,16 @@ def _theme(item: Any, node: Any, where: str, problems: list[Problem], fix: str) 
     fields = _fields(item, node, THEME_KEYS, where, problems, fix)
     if fields is None:
         return None
-    papers = item.get("papers") or []
-    if not isinstance(papers, list) or not all(isinstance(p, str) for p in papers):
-        problems.append(Problem(where, _line(node, "papers"), f"theme {fields[0]!r}: `papers` must be a list "
-                                                             f"of paper slugs; {fix}"))
-        return None
+    lists = {}
+    for key in ("papers", "also"):
+        papers = item.get(key) or []
+        if not isinstance(papers, list) or not all(isinstance(p, str) for p in papers):
+            problems.append(Problem(where, _line(node, key), f"theme {fields[0]!r}: `{key}` must be a list "
+                                                            f"of paper slugs; {fix}"))
+            return None
+        lists[key] = tuple(papers)
     return RecordedTheme(slug=fields[0], title=fields[1], description=one_line(str(item.get("description") or "")),
-                         papers=tuple(papers))
+                         papers=lists["papers"], also=lists["also"])
 
 
 def _retired(item: Any, node: Any, where: str, problems: list[Problem], fix: str) -> RetiredTheme | None:
@@ -149,28 +153,38 @@ def _items(items: list[Any], sequence: Any) -> list[tuple[Any, Any]]:
     return [(item, nodes[i] if i < len(nodes) else None) for i, item in enumerate(items)]
 
 
-def recorded_text(themes: Sequence[Theme], members: dict[str, tuple[str, ...]],
+def recorded_text(themes: Sequence[Theme], memberships: dict[str, tuple[Membership, ...]],
                   retired: Sequence[RetiredTheme]) -> str:
-    """The file for these automatic themes (in the site's order, papers by slug) and retired ones
-    (by slug): the same themes, the same bytes."""
-    data: dict[str, Any] = {
-        "themes": [{"slug": t.slug, "title": t.title, "description": t.description,
-                    "papers": sorted(members.get(t.slug, ()))} for t in themes],
-        "retired": [{"slug": r.slug, "title": r.title, "successor": r.successor}
-                    for r in sorted(retired, key=lambda r: r.slug)],
-    }
+    """The file for these automatic themes (in the site's order, each with its papers by
+    slug, as their first theme or their second) and the retired ones (by slug): the same
+    themes, the same bytes."""
+    first: dict[str, list[str]] = {t.slug: [] for t in themes}
+    second: dict[str, list[str]] = {t.slug: [] for t in themes}
+    for paper, held in sorted(memberships.items()):
+        for position, membership in enumerate(held):
+            if membership.theme in first:
+                (first if position == 0 else second)[membership.theme].append(paper)
+    entries = []
+    for theme in themes:
+        entry: dict[str, Any] = {"slug": theme.slug, "title": theme.title, "description": theme.description,
+                                 "papers": first[theme.slug]}
+        if second[theme.slug]:
+            entry["also"] = second[theme.slug]
+        entries.append(entry)
+    data = {"themes": entries, "retired": [{"slug": r.slug, "title": r.title, "successor": r.successor}
+                                           for r in sorted(retired, key=lambda r: r.slug)]}
     return HEADER + yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100,
                               default_flow_style=False)
 
 
-def write_recorded(content_dir: Path, themes: Sequence[Theme], members: dict[str, tuple[str, ...]],
+def write_recorded(content_dir: Path, themes: Sequence[Theme], memberships: dict[str, tuple[Membership, ...]],
                    retired: Sequence[RetiredTheme]) -> bool:
     """Record these automatic themes if that changes the file (a digest that never had
     any gets no file); whether it did."""
     path = content_dir / AUTO_THEMES_FILE
     if not themes and not retired and not path.exists():
         return False
-    text = recorded_text(themes, members, retired)
+    text = recorded_text(themes, memberships, retired)
     try:
         if path.read_text(encoding="utf-8") == text:
             return False
@@ -178,4 +192,3 @@ def write_recorded(content_dir: Path, themes: Sequence[Theme], members: dict[str
         pass
     write_atomic(path, text)
     return True
-

@@ -89,7 +89,7 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
         grouping = plugin.plan.analysis.grouping
         automatic = [t for t in grouping.themes if t.automatic]
         content_dir = Path(config["docs_dir"])
-        if write_recorded(content_dir, automatic, grouping.members, grouping.retired) and not quiet:
+        if write_recorded(content_dir, automatic, grouping.memberships, grouping.retired) and not quiet:
             where = os.path.relpath(content_dir / AUTO_THEMES_FILE)
             print(f"Recorded {len(automatic)} automatic themes in {where}", file=sys.stderr)
     if not quiet:

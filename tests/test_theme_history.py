@@ -168,6 +168,9 @@ def test_a_theme_that_goes_redirects_and_its_feeds_carry_its_successor(make_proj
 
 def test_recluster_prints_what_it_would_change_and_writes_only_when_asked(make_project: Callable[..., Path]) -> None:
     project = make_project(PAPERS)
+    suggested = digest(project, "themes", "suggest", "--write")  # records without a build
+    assert suggested.returncode == 0 and suggested.stdout.startswith("# A draft taxonomy")
+    assert len(recorded(project)["themes"]) == 2
     assert digest(project, "build", "-q").returncode == 0
     before = (project / "content" / "themes.auto.yml").read_bytes()
     result = digest(project, "themes", "recluster")

@@ -80,8 +80,9 @@ def continue_themes(papers: Sequence[Paper], matrix: sparse.csr_matrix, terms: S
             members[theme.slug] = [index[s] for s in grown.members[theme.slug]]
         for i in unfit:  # too few to be a theme of their own: the closest theme takes them
             if papers[i].slug not in first:
-                members[themes[int(np.argmax(closeness[i]))].slug].append(i)
-                first[papers[i].slug] = themes[int(np.argmax(closeness[i]))].slug
+                closest = themes[int(np.argmax(closeness[i]))].slug
+                members[closest].append(i)
+                first[papers[i].slug] = closest
     found = AutomaticThemes(themes=tuple(themes), retired=recorded.retired, first=first,
                             members={slug: tuple(papers[i].slug for i in sorted(rows)) for slug, rows in members.items()})
     return _retire_the_rest(found, recorded)
@@ -106,7 +107,7 @@ def recluster(papers: Sequence[Paper], matrix: sparse.csr_matrix, terms: Sequenc
                                              description=old[i].description, automatic=True)
     themes = [renamed.get(t.slug, t) for t in new]
     members = {renamed.get(t.slug, t).slug: fresh.members[t.slug] for t in new}
-    first = {paper: renamed.get(slug, Theme(slug=slug, title="")).slug for paper, slug in fresh.first.items()}
+    first = {paper: renamed[slug].slug if slug in renamed else slug for paper, slug in fresh.first.items()}
     return _retire_the_rest(AutomaticThemes(themes=tuple(themes), members=members, first=first,
                                             retired=recorded.retired), recorded)
 

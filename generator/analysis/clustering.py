@@ -31,6 +31,7 @@ from .labels import (
     describe,
     distinct_terms,
     is_modifier,
+    noun_after,
     pair_boost,
     ranked_terms,
     title,
@@ -321,12 +322,16 @@ def auto_themes(papers: Sequence[Paper], matrix: sparse.csr_matrix, terms: Seque
 
 def _topic_phrases(best: Sequence[str], forms: dict[str, str | None], texts: Sequence[str]) -> list[str]:
     """Up to DESCRIPTION_TERMS distinct phrases for a title and a description, best first, as
-    the papers write them. A title's halves name topics: the phrases papers write as
-    modifiers ("latent", "local") give way to the next distinct ones."""
+    the papers write them. A title's halves name topics: a phrase the papers write as a
+    modifier ("latent") gives way to what they most often say it of ("latent factors"),
+    or to the next distinct phrase."""
     named: list[str] = []
     for term in best:
         phrase = completed(forms[term] or term, texts)
-        if is_modifier(phrase, texts) or distinct_terms([*named, phrase], len(named) + 1) != [*named, phrase]:
+        if is_modifier(phrase, texts):  # "counterfactual": the thing it is said of, if one is common
+            phrase = noun_after(phrase, texts) or ""
+        if not phrase or is_modifier(phrase, texts) \
+                or distinct_terms([*named, phrase], len(named) + 1) != [*named, phrase]:
             continue
         named.append(phrase)
         if len(named) == DESCRIPTION_TERMS:

@@ -168,6 +168,18 @@ def is_modifier(phrase: str, texts: Sequence[str]) -> bool:
     return uses > 0 and before_word >= MODIFIER_SHARE * uses
 
 
+def noun_after(phrase: str, texts: Sequence[str]) -> str | None:
+    """The phrase and the word the papers most often write after it, when that pair is in
+    at least MIN_MEMBERS_WITH_TERM uses ("counterfactual" -> "counterfactual explanations")."""
+    followed = re.compile(_term_pattern(phrase).pattern + r"[ ]+([A-Za-z][\w-]*)", re.IGNORECASE)
+    after = Counter(m.group(1).lower() for t in texts for m in followed.finditer(t)
+                    if m.group(1).lower() not in ENGLISH_STOP_WORDS and m.group(1).lower() not in SENTENCE_VERBS)
+    if not after:
+        return None
+    word, count = min(after.items(), key=lambda item: (-item[1], item[0]))
+    return surface_form(f"{phrase} {word}", texts) if count >= MIN_MEMBERS_WITH_TERM else None
+
+
 def distinct_terms(best: Sequence[str], count: int) -> list[str]:
     """The best term, and each next one that shares no word with those chosen, up to count."""
     def words(term: str) -> set[str]:

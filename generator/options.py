@@ -46,6 +46,18 @@ class SiteOptions:
     theme_feed_rss: str = option("themes/{slug}/feed.xml", "a theme's feeds")
     theme_feed_atom: str = option("themes/{slug}/atom.xml", "")
     opml: str = option("feeds.opml", "every feed, to subscribe to all at once")
+    # Daily editions: the papers added on one day; {date} is YYYY-MM-DD
+    editions_url: str = option("editions/", "the editions index")
+    edition_url: str = option("editions/{date}/", "a day's edition")
+    editions_rss: str = option("editions.xml", "the feed of editions, an item a day")
+    editions_atom: str = option("editions-atom.xml", "")
+    theme_editions_rss: str = option("themes/{slug}/editions.xml", "a theme's editions")
+    theme_editions_atom: str = option("themes/{slug}/editions-atom.xml", "")
+    # Editions by email (digest email): the server and its password come from the environment
+    email_from: str = option("", 'the sender, like "Digest <digest@example.org>"')
+    email_subscribers: str = option("subscribers.yml", "who gets the editions, relative to mkdocs.yml")
+    email_ledger: str = option("email-ledger.jsonl", "what was delivered, relative to mkdocs.yml")
+    email_unsubscribe: str = option("", 'a mailto: or https: address; "" = mailto: the sender')
     feed_items: int = option(50, "newest items per feed")
     feed_id_authority: str = option("", 'the domain in item ids (tag:...); "" = the host of site_url')
     # Sizes
@@ -64,7 +76,8 @@ def plugin_options() -> list[dataclasses.Field[Any]]:
 
 
 # Options that must name one page or file per slug, and URLs that must be directory URLs.
-SLUG_FORMATS = ("paper_url", "theme_url", "author_url", "theme_bib", "theme_feed_rss", "theme_feed_atom")
+SLUG_FORMATS = ("paper_url", "theme_url", "author_url", "theme_bib", "theme_feed_rss", "theme_feed_atom",
+                "theme_editions_rss", "theme_editions_atom")
 
 
 def readme_block() -> str:

@@ -400,3 +400,35 @@ def test_math_renders_and_reads_without_its_script(browser: Browser, math_site_u
     assert blocked.page.locator("mjx-container").count() == 0
     assert blocked.console_errors == []
     blocked.page.context.close()
+
+
+# --------------------------------------------------------------------------- email
+
+
+@pytest.fixture(scope="module")
+def email_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The bundled digest's latest edition as an email's HTML part, served as a page."""
+    import email
+    import email.policy
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("email")
+    rendered = subprocess.run([sys.executable, "-m", "generator.cli", "email", "render"], cwd=REPO,
+                              capture_output=True, check=True)
+    message = email.message_from_bytes(rendered.stdout, policy=email.policy.default)
+    html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    (folder / "index.html").write_text(html, encoding="utf-8")
+    yield from serve(folder)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_email_reads_at_phone_width_with_no_error(browser: Browser, email_url: str, scheme: str) -> None:
+    # The message's links go to the site (absolute, not served here): only the message is loaded.
+    visit = open_page(browser, email_url, viewport=PHONE, scheme=scheme)
+    no_sideways_scroll(visit.page)
+    assert visit.page.locator("a.title").count() == 193
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    visit.page.screenshot(path=str(SCREENSHOTS / f"email-phone-{scheme}.png"))
+    visit.check()
+    visit.page.context.close()

@@ -47,9 +47,10 @@ def test_the_opml_lists_every_feed(bundled_site: BuiltSite) -> None:
 
     root = ElementTree.parse(bundled_site.root / "feeds.opml").getroot()
     urls = sorted(o.get("xmlUrl") for o in root.iter("outline"))
+    editions = [*bundled_site.root.rglob("editions.xml"), *bundled_site.root.rglob("editions-atom.xml")]
     files = sorted("https://research-digest.example.org/" + p.relative_to(bundled_site.root).as_posix()
-                   for p in feeds_of(bundled_site.root))
-    assert urls == files
+                   for p in [*feeds_of(bundled_site.root), *editions])
+    assert urls == files and editions  # the paper feeds and the daily editions' feeds
 
 
 def test_every_page_head_links_its_feeds_and_each_resolves(bundled_site: BuiltSite) -> None:

@@ -63,6 +63,10 @@ def files() -> dict[str, bytes]:
 FEED_PATHS = ("feed.xml", "atom.xml", "themes/diffusion/feed.xml", "themes/diffusion/atom.xml",
               "themes/graphs/feed.xml", "themes/graphs/atom.xml", "themes/quantum/feed.xml",
               "themes/quantum/atom.xml")
+# The daily editions' feeds (an item a day): the digest's and each theme's.
+EDITION_PATHS = ("editions.xml", "editions-atom.xml",
+                 *(f"themes/{slug}/{name}" for slug in ("diffusion", "graphs", "quantum")
+                   for name in ("editions.xml", "editions-atom.xml")))
 
 
 def parse(data: bytes) -> feedparser.FeedParserDict:
@@ -72,7 +76,7 @@ def parse(data: bytes) -> feedparser.FeedParserDict:
 
 
 def test_every_feed_and_the_opml_are_planned(files: dict[str, bytes]) -> None:
-    assert set(files) == {*FEED_PATHS, "feeds.opml"}
+    assert set(files) == {*FEED_PATHS, *EDITION_PATHS, "feeds.opml"}
     assert all(isinstance(data, bytes) and data.startswith(b"<?xml") for data in files.values())
 
 
@@ -203,7 +207,7 @@ def test_opml_lists_every_feed_in_order(files: dict[str, bytes]) -> None:
     assert root.tag == "opml" and root.get("version") == "2.0"
     assert root.findtext("head/title") == "Research digest feeds"
     outlines = root.findall("body/outline")
-    assert [o.get("xmlUrl") for o in outlines] == [SITE + path for path in FEED_PATHS]
+    assert [o.get("xmlUrl") for o in outlines] == [SITE + path for path in (*FEED_PATHS, *EDITION_PATHS)]
     assert all(o.get("type") == "rss" and o.get("text") and o.get("title") for o in outlines)
     assert outlines[4].get("text") == "Graphs & networks — Research digest (RSS)"
     assert outlines[4].get("htmlUrl") == SITE + "themes/graphs/"

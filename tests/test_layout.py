@@ -21,7 +21,7 @@ FLOORS: list[set[str]] = [
     {"content"},
     {"importing", "analysis", "synthetic"},
     {"rendering"},
-    {"pipeline"},
+    {"pipeline", "delivery"},
     {"engine"},
     {"cli"},
 ]

@@ -31,6 +31,16 @@ CUSTOM = {
     "theme_feed_rss": "topic/{slug}/rss.xml",
     "theme_feed_atom": "topic/{slug}/feed.atom",
     "opml": "all.opml",
+    "editions_url": "days/",
+    "edition_url": "days/{date}/",
+    "editions_rss": "days.xml",
+    "editions_atom": "days-atom.xml",
+    "theme_editions_rss": "topic/{slug}/days.xml",
+    "theme_editions_atom": "topic/{slug}/days-atom.xml",
+    "email_from": "Options digest <digest@example.org>",
+    "email_subscribers": "people.yml",
+    "email_ledger": "sent.jsonl",
+    "email_unsubscribe": "https://digest.example.org/unsubscribe/",
     "feed_items": 2,
     "feed_id_authority": "ids.example.net",
     "latest": 1,
@@ -91,7 +101,8 @@ def custom_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 
 
 def test_url_formats_place_every_page(custom_site: BuiltSite) -> None:
-    for url in ("start/", "topics/", "topic/graphs/", "p/graph-paper-1/", "by-date/", "people/author-1/"):
+    for url in ("start/", "topics/", "topic/graphs/", "p/graph-paper-1/", "by-date/", "people/author-1/",
+                "days/", "days/2026-11-21/"):
         assert url in custom_site.pages, url
     assert not any(url.startswith(("papers/", "themes/", "authors/", "archive/")) for url in custom_site.pages)
     # ... and the links between them follow.
@@ -108,7 +119,8 @@ def test_intro_latest_and_related_reach_the_pages(custom_site: BuiltSite) -> Non
 
 def test_feed_paths_items_and_ids(custom_site: BuiltSite) -> None:
     root = custom_site.root
-    for path in ("rss.xml", "feed.atom", "topic/graphs/rss.xml", "topic/graphs/feed.atom"):
+    for path in ("rss.xml", "feed.atom", "topic/graphs/rss.xml", "topic/graphs/feed.atom",
+                 "days.xml", "days-atom.xml", "topic/graphs/days.xml", "topic/graphs/days-atom.xml"):
         feed = feedparser.parse((root / path).read_bytes())
         assert not feed.bozo, path
         assert len(feed.entries) == 2, path  # feed_items

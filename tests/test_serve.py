@@ -116,7 +116,7 @@ def test_serve_shows_an_edit_at_once_then_builds_the_exact_site(served: tuple[Pa
     config.write_text(config.read_text().replace("https://digest.example.org/", root))
     subprocess.run([sys.executable, "-m", "generator.cli", "build", "-q"], cwd=clean, check=True)
     pages = sorted((clean / "site").rglob("index.html"))
-    assert len(pages) == 5  # home, themes, archive, the theme, the paper
+    assert len(pages) == 7  # home, themes, archive, the theme, the paper, the editions and the day's
     for page in pages:
         url = root + page.parent.relative_to(clean / "site").as_posix() + "/"
         assert without_livereload(fetch(url.replace(root + "./", root)) or "") == page.read_text(), url

@@ -6,6 +6,7 @@
     digest themes suggest [--write] | report | recluster [--write]
     digest import listing|arxiv|hf-daily FILE [--added YYYY-MM-DD] [--include K] [--exclude K]
     digest import arxiv --query Q | hf-daily --date YYYY-MM-DD
+    digest email render [--edition YYYY-MM-DD|latest] [--theme SLUG] [-o FILE.eml] | send [--since D] [--dry-run]
 """
 
 from __future__ import annotations
@@ -63,6 +64,18 @@ def build_parser() -> argparse.ArgumentParser:
     recluster.add_argument("--write", action="store_true", help="record the new themes in content/themes.auto.yml")
     _add_config_option(recluster)
 
+    mail = commands.add_parser("email", help="the daily editions by email")
+    mail_actions = mail.add_subparsers(dest="action", required=True, metavar="ACTION")
+    render = mail_actions.add_parser("render", help="write one edition as an email message (MIME)")
+    render.add_argument("--edition", default="latest", help="YYYY-MM-DD or latest (default)")
+    render.add_argument("--theme", help="only this theme's papers")
+    render.add_argument("-o", "--output", type=Path, help="the .eml file to write (default: standard output)")
+    _add_config_option(render)
+    send = mail_actions.add_parser("send", help="send the editions not yet delivered to every subscriber (SMTP)")
+    send.add_argument("--since", type=_date, help="editions from this day on, YYYY-MM-DD (default: the latest)")
+    send.add_argument("--dry-run", action="store_true", help="print what would be sent; send nothing")
+    _add_config_option(send)
+
     importer = commands.add_parser("import", help="add papers to content/")
     formats = importer.add_subparsers(dest="format", required=True, metavar="FORMAT")
     listing = formats.add_parser("listing", help="a pasted 'trending papers' listing (title/abstract line pairs)")
@@ -108,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "themes":
             from .commands import themes
             return themes(args.config_file, args.action, write=getattr(args, "write", False))
+        if args.command == "email":
+            from .commands import email
+            return email(args.config_file, args.action, edition=getattr(args, "edition", "latest"),
+                         theme=getattr(args, "theme", None), output=getattr(args, "output", None),
+                         since=getattr(args, "since", None), dry_run=getattr(args, "dry_run", False))
         if args.command == "import":
             from .commands import ImportOptions, import_papers
             options = ImportOptions(

@@ -140,3 +140,61 @@ def import_papers(config_file: Path, fmt: str, path: Path | None, options: Impor
     print(f"{len(plan.added)} added, {len(plan.merged)} merged, {len(plan.skipped)} already present"
           + (f", {len(plan.filtered)} filtered out" if plan.filtered else ""), file=sys.stderr)
     return 0
+
+
+def email(config_file: Path, action: str, *, edition: str = "latest", theme: str | None = None,
+          output: Path | None = None, since: dt.date | None = None, dry_run: bool = False) -> int:
+    """`digest email render`: one edition as a message; `digest email send`: the editions
+    not yet delivered, to every subscriber."""
+    # Imported here for speed, not order (see themes).
+    from ..analysis import analyse
+    from ..delivery.messages import edition_message
+    from ..delivery.send import Delivery, Ledger, SmtpSettings, deliver, masked, read_subscribers
+    from ..engine.config import load_mkdocs_config
+    from ..engine.plugin import DigestPlugin
+    from ..rendering.editions import editions
+
+    config = load_mkdocs_config(config_file)
+    plugin = next((p for p in config.plugins.values() if isinstance(p, DigestPlugin)), None)
+    if plugin is None:
+        raise DigestError(f"{config_file}: the digest plugin is not in `plugins`; add `- digest`")
+    options = plugin.options(config)
+    if not options.site_url:
+        raise DigestError(f"{config_file}: `site_url` is not set; an email's links must be absolute: set it")
+    matchers = Matchers()
+    analysis = analyse(load_digest(Path(config["docs_dir"]), matchers=matchers), related=options.related,
+                       matchers=matchers)
+    themes = {t.slug for t in analysis.grouping.themes}
+    if action == "render":
+        if theme is not None and theme not in themes:
+            raise DigestError(f"--theme {theme!r}: no such theme; known themes: {', '.join(sorted(themes))}")
+        days = editions(analysis, (theme,) if theme else ())
+        chosen = days[:1] if edition == "latest" else [e for e in days if e.day.isoformat() == edition]
+        if not chosen:
+            raise DigestError(f"--edition {edition}: no edition that day" + (f" of theme {theme!r}" if theme else "")
+                              + (f"; the latest is {days[0].day.isoformat()}" if days else "; the digest has no papers"))
+        data = edition_message(chosen[0], options).as_bytes()
+        if output is None:
+            sys.stdout.buffer.write(data)
+        else:
+            output.write_bytes(data)
+            print(f"wrote {output} ({len(data)} bytes)", file=sys.stderr)
+        return 0
+    config_dir = config_file.resolve().parent
+    subscribers = read_subscribers(config_dir / options.email_subscribers, themes)
+    ledger = Ledger(config_dir / options.email_ledger)
+    every_day = editions(analysis)
+    first_day = since or (every_day[0].day if every_day else dt.date.max)
+    deliveries = [Delivery(e.day.isoformat(), ",".join(sorted(s.themes)), s.address, edition_message(e, options, s.address))
+                  for s in subscribers for e in reversed(editions(analysis, s.themes)) if e.day >= first_day]
+    waiting = [d for d in deliveries if not ledger.has(d.day, d.themes, d.address)]
+    if dry_run or not waiting:
+        for d in waiting:
+            print(f"would send {d.day} to {masked(d.address)}: {d.message['Subject']}")
+        print(f"{len(waiting)} message(s) to send, {len(deliveries) - len(waiting)} already delivered"
+              + (" (dry run: nothing sent)" if dry_run else ""), file=sys.stderr)
+        return 0
+    failed = deliver(waiting, SmtpSettings.from_environment(os.environ), ledger, print)
+    print(f"{len(waiting) - len(failed)} sent, {len(failed)} not delivered, "
+          f"{len(deliveries) - len(waiting)} already delivered", file=sys.stderr)
+    return 1 if failed else 0

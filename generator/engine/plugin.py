@@ -122,6 +122,9 @@ class DigestPlugin(BasePlugin[base.LegacyConfig]):  # type: ignore[no-untyped-ca
                 raise PluginError(f"digest: `{key}` must contain {{slug}}"
                                   + (" and end with '/'" if directory else "")
                                   + f", got {self.config[key]!r}")
+        if "{date}" not in self.config["edition_url"] or not self.config["edition_url"].endswith("/"):
+            raise PluginError(f"digest: `edition_url` must contain {{date}} and end with '/', "
+                              f"got {self.config['edition_url']!r}")
         authority = self.config["feed_id_authority"]
         if authority and not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?(@[a-z0-9.-]+)?", authority):
             raise PluginError(f"digest: `feed_id_authority` must be a domain name you own (or an e-mail "

@@ -7,4 +7,6 @@ written here.
     feeds.py     RSS, Atom and OPML (feedgen)
     data.py      papers.json and themes.json
     bibtex.py    BibTeX entries, and a .bib file per theme
+    editions.py  the daily editions (their pages are in pages.py, their feeds in feeds.py)
+    redirects.py pages that send a retired theme's readers to its successor
 """

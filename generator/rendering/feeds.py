@@ -28,6 +28,8 @@ from ..identifiers import strip_arxiv_version
 from ..model import Paper, newest_first
 from ..options import SiteOptions
 from ..text import one_line, printable, split_paragraphs
+from .editions import Edition, edition_title, editions
+from .markup import human_date
 from .urls import absolute_url
 
 # The date in every tag: URI. It must never change (RFC 4151: the authority
@@ -303,5 +305,75 @@ def plan_feeds(analysis: Analysis, options: SiteOptions) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for spec in (*specs, *retired):
         files[spec.rss_path], files[spec.atom_path] = _build(spec, options, items)
-    files[options.opml] = opml(specs, options)
+    files[options.opml] = opml(specs + edition_specs(analysis, options), options)
+    return files | plan_edition_feeds(analysis, options)
+
+
+# --------------------------------------------------------------------------- editions
+
+
+def edition_specs(analysis: Analysis, options: SiteOptions) -> list[FeedSpec]:
+    """The feeds of daily editions, the digest's then each theme's (their items are days,
+    not papers: `papers` is empty)."""
+    site_name = one_line(options.site_name)
+    page = absolute_url(options.site_url, options.editions_url)
+    specs = [FeedSpec(key="editions", title=f"{site_name}: daily editions", page_url=page,
+                      description=f"The papers added to {site_name} each day.",
+                      rss_path=options.editions_rss, atom_path=options.editions_atom, papers=())]
+    specs += [FeedSpec(key=f"editions/theme/{t.slug}", title=f"{t.title} — {site_name}: daily editions",
+                       description=f"The papers on {t.title} added to {site_name} each day.", page_url=page,
+                       rss_path=options.theme_editions_rss.format(slug=t.slug),
+                       atom_path=options.theme_editions_atom.format(slug=t.slug), papers=())
+              for t in analysis.grouping.themes]
+    return specs
+
+
+def plan_edition_feeds(analysis: Analysis, options: SiteOptions) -> dict[str, bytes]:
+    """The feeds of daily editions, one item a day (edition_specs). Item ids are tag: URIs
+    of the day (and theme), as stable as the papers'; the newest feed_items days."""
+    host = options.feed_id_authority or site_host(options.site_url)
+    files: dict[str, bytes] = {}
+    for spec in edition_specs(analysis, options):
+        themes = (spec.key.removeprefix("editions/theme/"),) if spec.key != "editions" else ()
+        days = editions(analysis, themes)[: max(options.feed_items, 0)]
+        for path, kind in ((spec.rss_path, "application/rss+xml"), (spec.atom_path, "application/atom+xml")):
+            fg = FeedGenerator()
+            fg.id(tag_uri(host, f"feed/{spec.key}"))
+            rss = kind == "application/rss+xml"
+            fg.title(_title_text(spec.title, rss))
+            fg.description(_title_text(spec.description, rss))
+            fg.author({"name": one_line(options.site_name) or GENERATOR})
+            fg.link(href=absolute_url(options.site_url, path), rel="self", type=kind)
+            fg.link(href=spec.page_url, rel="alternate", type="text/html")
+            fg.generator(GENERATOR)
+            fg.updated(day_start(days[0].day) if days else EMPTY_FEED_DATE)
+            for edition in days:
+                _add_edition(fg, edition, options, host, rss)
+            files[path] = fg.rss_str(pretty=True, encoding="UTF-8") if rss else fg.atom_str(pretty=True, encoding="UTF-8")
     return files
+
+
+def _add_edition(fg: FeedGenerator, edition: Edition, options: SiteOptions, host: str, rss: bool) -> None:
+    day = edition.day.isoformat()
+    page = absolute_url(options.site_url, options.edition_url.format(date=day))
+    entry = fg.add_entry(order="append")
+    entry.id(tag_uri(host, f"edition/{day}" + (f"/theme/{edition.theme.slug}" if edition.theme else "")))
+    entry.title(_title_text(edition_title(edition, options.site_name, human_date(edition.day)), rss))
+    entry.link(href=page, rel="alternate", type="text/html")
+    entry.summary(edition_html(edition, options), type="html")
+    entry.published(day_start(edition.day))
+    entry.updated(day_start(edition.day))
+
+
+def edition_html(edition: Edition, options: SiteOptions) -> str:
+    """The day's papers as escaped HTML: a heading per theme, a linked title per paper."""
+    parts = []
+    for theme, papers in edition.sections:
+        if edition.theme is None:
+            parts.append(f"<h3>{html.escape(one_line(theme.title) if theme else 'Other papers')}</h3>")
+        links = "".join(f'<li><a href="{html.escape(absolute_url(options.site_url, options.paper_url.format(slug=p.slug)))}">'
+                        f"{html.escape(one_line(p.title))}</a></li>" for p in papers)
+        parts.append(f"<ul>{links}</ul>")
+    return "\n".join(parts)
+
+

@@ -25,8 +25,9 @@ from ..model import LINK_KINDS, Membership, Paper, Theme, newest_first
 from ..options import SiteOptions
 from .bibtex import bibtex
 from .charts import bar_chart
-from .markup import month_label
-from .plan import FeedLink, PlannedPage, feed_links, source_path
+from .editions import edition_title, editions
+from .markup import human_date, month_label
+from .plan import FeedLink, PlannedPage, edition_feeds, feed_links, source_path
 from .templates import make_environment
 from .urls import absolute_url, relative_href
 
@@ -64,11 +65,12 @@ class SiteLookups:
         self._url_formats = {
             "home": options.home_url, "themes": options.themes_url, "theme": options.theme_url,
             "paper": options.paper_url, "archive": options.archive_url, "author": options.author_url,
-            "theme_bib": options.theme_bib,
+            "theme_bib": options.theme_bib, "editions": options.editions_url, "edition": options.edition_url,
         }
 
     def url(self, kind: str, slug: str = "") -> str:
-        return self._url_formats[kind].format(slug=slug)
+        """A page's site-relative URL; `slug` is a day (YYYY-MM-DD) for an edition."""
+        return self._url_formats[kind].format(slug=slug, date=slug)
 
     def related_themes(self, theme_slug: str, limit: int = 5) -> list[tuple[Theme, int]]:
         """Themes sharing papers with this one, most shared first."""
@@ -128,8 +130,15 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
         add("theme", theme.slug, "theme.html", theme.title, themes=(theme.slug,), theme=theme,
             search_text=theme.description,
             papers=papers, months=_by_month(papers) if len(papers) > MONTHS_AFTER else [],
-            related_themes=site.related_themes(theme.slug))
+            related_themes=site.related_themes(theme.slug),
+            edition_feeds=edition_feeds(options, theme.slug, theme.title))
     add("archive", "", "archive.html", "Archive", months=_archive(site.papers_newest))
+    days = editions(analysis)
+    add("editions", "", "editions.html", "Daily editions", editions=days, digest_feeds=edition_feeds(options))
+    for edition in days:
+        day = edition.day.isoformat()
+        add("edition", day, "edition.html", edition_title(edition, options.site_name, human_date(edition.day)),
+            edition=edition)
     for name, papers in site.author_papers().items():
         add("author", analysis.author_slugs[name], "author.html", name, name=name, papers=papers)
     pages.update(_paper_pages(env, site, site.digest.papers))

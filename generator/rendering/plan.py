@@ -76,6 +76,15 @@ def feed_links(options: SiteOptions, theme_slugs: tuple[str, ...] = (),
     return tuple(links)
 
 
+def edition_feeds(options: SiteOptions, theme_slug: str = "", theme_title: str = "") -> tuple[FeedLink, ...]:
+    """The feeds of daily editions: the digest's, or a theme's."""
+    if theme_slug:
+        return (FeedLink(RSS, f"{theme_title}: daily editions (RSS)", options.theme_editions_rss.format(slug=theme_slug)),
+                FeedLink(ATOM, f"{theme_title}: daily editions (Atom)", options.theme_editions_atom.format(slug=theme_slug)))
+    return (FeedLink(RSS, f"{options.site_name}: daily editions (RSS)", options.editions_rss),
+            FeedLink(ATOM, f"{options.site_name}: daily editions (Atom)", options.editions_atom))
+
+
 def source_path(url: str) -> str:
     """The Markdown source path MkDocs needs for a page at url: "papers/x/" -> "papers/x.md"."""
     stem = url.strip("/")

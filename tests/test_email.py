@@ -42,15 +42,28 @@ SUBSCRIBERS = [{"email": "all@example.org"}, {"email": "graphs@example.org", "th
 
 
 class Inbox:
-    """An aiosmtpd handler keeping what it accepts; after `accept` messages it answers 421."""
+    """An aiosmtpd handler keeping what it accepts. After `accept` messages it drops the
+    connection at each message (or, with `busy`, answers 421); it refuses `refuse` for good."""
 
-    def __init__(self, accept: int | None = None) -> None:
+    def __init__(self, accept: int | None = None, busy: bool = False, refuse: str = "") -> None:
         self.received: list[tuple[list[str], EmailMessage]] = []
         self.accept = accept
+        self.busy = busy
+        self.refuse = refuse
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,  # noqa: N802
+                          rcpt_options: list[str]) -> str:
+        if address == self.refuse:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
         if self.accept is not None and len(self.received) >= self.accept:
-            return "421 4.3.0 closing: too many messages"
+            if self.busy:
+                return "421 4.3.0 closing: too many messages"
+            server.transport.close()  # gone mid-message, as a server that dies
+            return "421 4.3.0 gone"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         self.received.append((list(envelope.rcpt_tos), message))
@@ -141,9 +154,10 @@ def test_send_delivers_one_message_a_subscriber_and_edition_with_their_themes(
     assert len(inbox.received) == 5
 
 
+@pytest.mark.parametrize("busy", [False, True], ids=["dropped", "421"])
 def test_a_run_cut_short_then_run_again_sends_each_message_once(
-        project: Path, smtp: Callable[..., tuple[Inbox, int]], monkeypatch: pytest.MonkeyPatch) -> None:
-    first, port = smtp(Inbox(accept=2))  # then 421 to everything
+        project: Path, smtp: Callable[..., tuple[Inbox, int]], monkeypatch: pytest.MonkeyPatch, busy: bool) -> None:
+    first, port = smtp(Inbox(accept=2, busy=busy))  # then it fails every message
     use_server(monkeypatch, port)
     assert main(["email", "send", "--since", "2026-11-20"]) == 1
     assert len(first.received) == 2
@@ -155,6 +169,17 @@ def test_a_run_cut_short_then_run_again_sends_each_message_once(
         key = (recipients[0], message["Message-ID"])
         copies[key] = copies.get(key, 0) + 1
     assert len(copies) == 5 and set(copies.values()) == {1}
+
+
+def test_a_refused_address_is_reported_and_the_others_still_get_theirs(
+        project: Path, smtp: Callable[..., tuple[Inbox, int]], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    inbox, port = smtp(Inbox(refuse="graphs@example.org"))
+    use_server(monkeypatch, port)
+    assert main(["email", "send"]) == 1  # not all delivered
+    assert sorted(r[0] for r, _ in inbox.received) == ["all@example.org", "speech@example.org"]
+    assert "not delivered to g***@example.org: 550" in capsys.readouterr().out
+    assert len((project / "email-ledger.jsonl").read_text().splitlines()) == 2
 
 
 def test_starttls_and_login(project: Path, smtp: Callable[..., tuple[Inbox, int]], tmp_path: Path,

@@ -109,6 +109,16 @@ def test_no_import_circle_anywhere() -> None:
     assert circles == []
 
 
+def test_every_package_is_installed() -> None:
+    # The tests import the source tree; `pip install .` installs only the packages
+    # pyproject.toml names: a folder missing there is missing for every user.
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    folders = {".".join(init.parent.relative_to(REPO).parts) for init in PACKAGE.rglob("__init__.py")}
+    assert folders - listed == set()
+
+
 def test_the_check_sees_imports_inside_functions() -> None:
     # The checks above are only as good as the graph: a lazy import must be in it.
     graph = import_graph()

@@ -42,3 +42,14 @@ def test_edition_feeds_have_an_item_a_day_with_stable_ids(bundled_site: BuiltSit
     assert {"editions.xml", "editions-atom.xml"} <= page_feeds
     feed = feedparser.parse((bundled_site.root / "themes" / theme / "editions.xml").read_bytes())
     assert [e.id for e in feed.entries] == [f"tag:research-digest.example.org,2026:edition/{DAY}/theme/{theme}"]
+
+
+def test_the_theme_editions_made_in_one_pass_are_each_themes_editions() -> None:
+    from generator.analysis import analyse
+    from generator.rendering.editions import editions, theme_editions
+
+    analysis = analyse(load_digest(REPO / "content"))
+    fast = theme_editions(analysis, 50)
+    assert fast.keys() == {t.slug for t in analysis.grouping.themes}
+    for slug, found in fast.items():
+        assert found == editions(analysis, (slug,))[:50], slug

@@ -54,6 +54,23 @@ def editions(analysis: Analysis, themes: Collection[str] = ()) -> list[Edition]:
     return found
 
 
+def theme_editions(analysis: Analysis, limit: int) -> dict[str, list[Edition]]:
+    """Each theme's newest `limit` editions, as editions(analysis, (slug,)) gives them, in one
+    pass over the papers rather than one a theme."""
+    grouping = analysis.grouping
+    by_slug = {t.slug: t for t in grouping.themes}
+    days: dict[str, dict[dt.date, list[Paper]]] = {slug: defaultdict(list) for slug in by_slug}
+    for paper in analysis.digest.papers:
+        for membership in grouping.themes_of(paper.slug):
+            days[membership.theme][paper.added].append(paper)
+    found = {}
+    for slug, by_day in days.items():
+        newest = sorted(by_day, reverse=True)[: max(limit, 0)]
+        found[slug] = [Edition(day, ((by_slug[slug], tuple(sorted(by_day[day], key=lambda p: p.slug))),),
+                               theme=by_slug[slug], themes=(slug,)) for day in newest]
+    return found
+
+
 def edition_title(edition: Edition, site_name: str, human_date: str) -> str:
     """"Research digest, 26 November 2026: 12 papers" (plain text)."""
     count = len(edition.papers)

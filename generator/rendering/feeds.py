@@ -28,7 +28,7 @@ from ..identifiers import strip_arxiv_version
 from ..model import Paper, newest_first
 from ..options import SiteOptions
 from ..text import one_line, printable, split_paragraphs
-from .editions import Edition, edition_title, editions
+from .editions import Edition, edition_title, editions, theme_editions
 from .markup import human_date
 from .urls import absolute_url
 
@@ -333,9 +333,10 @@ def plan_edition_feeds(analysis: Analysis, options: SiteOptions) -> dict[str, by
     of the day (and theme), as stable as the papers'; the newest feed_items days."""
     host = options.feed_id_authority or site_host(options.site_url)
     files: dict[str, bytes] = {}
+    by_theme = theme_editions(analysis, options.feed_items)
     for spec in edition_specs(analysis, options):
-        themes = (spec.key.removeprefix("editions/theme/"),) if spec.key != "editions" else ()
-        days = editions(analysis, themes)[: max(options.feed_items, 0)]
+        theme = spec.key.removeprefix("editions/theme/")
+        days = by_theme[theme] if spec.key != "editions" else editions(analysis)[: max(options.feed_items, 0)]
         for path, kind in ((spec.rss_path, "application/rss+xml"), (spec.atom_path, "application/atom+xml")):
             fg = FeedGenerator()
             fg.id(tag_uri(host, f"feed/{spec.key}"))

@@ -19,6 +19,7 @@ class Problem:
     line: int | None
     message: str  # "what is wrong; what to do"
     severity: str = "error"  # or "warning"
+    drift: bool = False  # a warning the content drifts into (a rule that matches no paper now): not a build's
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

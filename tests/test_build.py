@@ -225,6 +225,18 @@ def test_content_warnings_are_shown_and_fail_a_strict_build(make_project: Callab
     assert "unknown key 'tittle'" in capsys.readouterr().err
 
 
+def test_a_phrase_that_matches_no_paper_now_does_not_fail_a_strict_build(
+        make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # A daily digest drifts: a paper goes, and a rule matches nothing for a while. That is for
+    # `digest check` and `digest themes report`, not a reason to stop publishing.
+    themes = [dict(THEMES[0], match=[*THEMES[0]["match"], "hypergraph sheaves"])] + THEMES[1:]
+    project = make_project(PAPERS, themes)
+    assert digest_build(project, monkeypatch) == 0  # strict: true in the fixture's mkdocs.yml
+    assert "hypergraph sheaves" not in capsys.readouterr().err
+    assert main(["themes", "report"]) == 0
+    assert "phrase 'hypergraph sheaves' matches no paper" in capsys.readouterr().out
+
+
 def test_a_warm_build_renders_only_changed_pages_and_equals_a_clean_build(
         make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     sample = load_digest(REPO / "content").papers

@@ -1,5 +1,7 @@
 """The `digest` command: thin wrappers that read arguments, call the core, print.
 
+    digest new DIR    make a new digest: mkdocs.yml, content/, .gitignore, workflows
+    digest update     import the day's papers from the sources configured in mkdocs.yml
     digest build      validate, build with MkDocs into a temporary folder, swap site/ in
     digest serve      preview with live reload on content/ and templates/ changes
     digest check      validate content without building
@@ -64,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
     recluster.add_argument("--write", action="store_true", help="record the new themes in content/themes.auto.yml")
     _add_config_option(recluster)
 
+    new = commands.add_parser("new", help="make a new digest in a folder: mkdocs.yml, content/, workflows")
+    new.add_argument("folder", type=Path)
+    new.add_argument("--name", help="the site's name (asked for when not given)")
+    new.add_argument("--url", help="the site's address, like https://you.github.io/digest/ (asked for when not given)")
+
+    update = commands.add_parser("update", help="import the day's papers from the sources in mkdocs.yml")
+    update.add_argument("--date", type=_date, default=None, help="the day, YYYY-MM-DD (default: today, UTC)")
+    _add_config_option(update)
+
     mail = commands.add_parser("email", help="the daily editions by email")
     mail_actions = mail.add_subparsers(dest="action", required=True, metavar="ACTION")
     render = mail_actions.add_parser("render", help="write one edition as an email message (MIME)")
@@ -121,6 +132,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "themes":
             from .commands import themes
             return themes(args.config_file, args.action, write=getattr(args, "write", False))
+        if args.command == "new":
+            from .scaffold import new_digest
+            return new_digest(args.folder, name=args.name, url=args.url)
+        if args.command == "update":
+            from .commands import update
+            return update(args.config_file, args.date or dt.datetime.now(dt.timezone.utc).date())
         if args.command == "email":
             from .commands import email
             return email(args.config_file, args.action, edition=getattr(args, "edition", "latest"),

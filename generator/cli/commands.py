@@ -54,6 +54,9 @@ def themes(config_file: Path, action: str, write: bool = False) -> int:
     if action == "report":
         result = report(digest, grouping, analysis.matrix)
         sys.stdout.write(format_report(result))
+        drifted = [p for p in check_content(content_dir, matchers=matchers)[1] if p.drift]
+        if drifted:
+            sys.stdout.write("\nRules that match no paper now:\n" + "".join(f"  {p}\n" for p in drifted))
         sys.stdout.write(_format_moves(changes, grouping.retired, bool(digest.recorded.themes)))
         return 1 if result.no_theme else 0
     if action == "recluster":
@@ -198,3 +201,46 @@ def email(config_file: Path, action: str, *, edition: str = "latest", theme: str
     print(f"{len(waiting) - len(failed)} sent, {len(failed)} not delivered, "
           f"{len(deliveries) - len(waiting)} already delivered", file=sys.stderr)
     return 1 if failed else 0
+
+
+def update(config_file: Path, day: dt.date) -> int:
+    """`digest update`: every configured source's papers of the day, imported together or
+    not at all (a source that fails leaves content/ as it was)."""
+    from ..engine.config import load_mkdocs_config
+    from ..engine.plugin import DigestPlugin
+    from ..importing.sources import fetch, plan_update, read_sources
+
+    config = load_mkdocs_config(config_file)
+    plugin = next((p for p in config.plugins.values() if isinstance(p, DigestPlugin)), None)
+    if plugin is None:
+        raise DigestError(f"{config_file}: the digest plugin is not in `plugins`; add `- digest`")
+    sources = read_sources(plugin.config["sources"], str(config_file))
+    if not sources:
+        raise DigestError(f"{config_file}: no `sources` under the digest plugin; add one, like "
+                          "`sources: [{arxiv: \"cat:cs.LG AND abs:causal\"}]` (README, Your own digest)")
+    filters = {id(s): make_filter(s.include, s.exclude, s.categories) for s in sources}  # bad regex: fail first
+    content_dir = Path(config["docs_dir"])
+    try:
+        existing = load_existing(content_dir)
+    except ContentError as exc:
+        raise DigestError(f"{exc}\nfix the content before updating it") from None
+    fetched = []
+    for source in sources:
+        try:
+            fetched.append((source, fetch(source, day)))
+        except ImportError_ as exc:
+            raise ImportError_(f"{source.label()}: {exc}\nnothing was imported: content/ is as it was") from None
+    result = plan_update(existing, fetched, day, keep_for=lambda s: filters[id(s)])
+    for summary in result.summaries:
+        print(summary, file=sys.stderr)
+    if not result.plan.added and not result.plan.merged:
+        print(f"nothing new for {day.isoformat()} (arXiv announces nothing at weekends and on holidays)",
+              file=sys.stderr)
+        return 0
+    apply_import(content_dir, result.plan)
+    for paper in result.plan.added:
+        print(f"added    {paper.slug}")
+    for paper in result.plan.merged:
+        print(f"merged   {paper.slug}")
+    print(f"{len(result.plan.added)} added, {len(result.plan.merged)} merged for {day.isoformat()}", file=sys.stderr)
+    return 0

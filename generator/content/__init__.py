@@ -59,11 +59,13 @@ __all__ = ["AUTO_THEMES_FILE", "PAPERS_DIR", "THEMES_FILE", "check_content", "lo
 
 
 def load_digest(content_dir: Path, *, today: dt.date | None = None, warnings: list[Problem] | None = None,
-                cache_file: Path | None = None, matchers: Matchers | None = None) -> Digest:
+                cache_file: Path | None = None, matchers: Matchers | None = None, drift: bool = False) -> Digest:
     """Read and validate content_dir; raise ContentError naming every problem.
 
     Warnings (an unknown key, a phrase that matches nothing) do not stop a build:
-    pass a list to receive them. With a cache_file (read_cache.py), papers whose files
+    pass a list to receive them. Drift (a phrase that matches no paper now, as papers
+    come and go) is for `digest check` and `digest themes report`, not for a build:
+    it is left out of `warnings` unless `drift` is true. With a cache_file (read_cache.py), papers whose files
     have not changed since the last build are taken from it instead of read again;
     `matchers` search the theme rules' phrases (pass the ones grouping will use).
     """
@@ -71,7 +73,7 @@ def load_digest(content_dir: Path, *, today: dt.date | None = None, warnings: li
     if any(p.severity == "error" for p in problems):
         raise ContentError(problems)
     if warnings is not None:
-        warnings.extend(problems)
+        warnings.extend(p for p in problems if drift or not p.drift)
     return digest
 
 
@@ -186,4 +188,4 @@ def _check_rules(papers: list[PaperFile], taxonomy: Taxonomy, problems: list[Pro
         slug, phrase = rules[number]
         problems.append(Problem(taxonomy.path, taxonomy.phrase_lines.get((slug, phrase)),
                                 f"theme {slug!r}: phrase {phrase!r} matches no paper's title or "
-                                "abstract; check its spelling, or remove it", "warning"))
+                                "abstract; check its spelling, or remove it", "warning", drift=True))

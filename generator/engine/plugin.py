@@ -79,7 +79,9 @@ def _reported(event: Event) -> Event:
 class DigestPlugin(BasePlugin[base.LegacyConfig]):  # type: ignore[no-untyped-call]
     # The options in mkdocs.yml: SiteOptions' (generator/options.py), each with its type
     # and default. (A schema as data, which MkDocs still takes, rather than a Config class.)
-    config_scheme = tuple((f.name, c.Type(type(f.default), default=f.default)) for f in plugin_options())
+    # `sources` is read by `digest update` only (importing/sources.py), never by a build.
+    config_scheme = (*((f.name, c.Type(type(f.default), default=f.default)) for f in plugin_options()),
+                     ("sources", c.Type(list, default=[])))
 
     def __init__(self) -> None:
         self.plan = SitePlan()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import http.client
+import os
 import threading
 import time
 import urllib.error
@@ -24,6 +25,8 @@ from ..errors import ImportError_
 
 ARXIV_API = "https://export.arxiv.org/api/query"
 HF_DAILY_API = "https://huggingface.co/api/daily_papers"
+# Testing aids: point the fetches at a local server replaying saved responses.
+ARXIV_API_VARIABLE, HF_DAILY_API_VARIABLE = "DIGEST_ARXIV_API", "DIGEST_HF_DAILY_API"
 USER_AGENT = "research-digest/0.1 (static research-digest site generator; Python urllib)"
 TIMEOUT = 30.0  # seconds per attempt: arXiv can be slow on large queries
 ATTEMPTS = 3
@@ -77,14 +80,16 @@ def fetch_arxiv(query: str, *, max_results: int = 100, start: int = 0,
     params = {"search_query": query.strip(), "start": start, "max_results": max_results,
               "sortBy": "submittedDate", "sortOrder": "descending"}
     # A bad query gets an Atom error feed, sometimes with HTTP 400: keep it, parse_arxiv explains it.
-    return _get(f"{ARXIV_API}?{urlencode(params)}", command="digest import arxiv FILE",
+    api = os.environ.get(ARXIV_API_VARIABLE) or ARXIV_API
+    return _get(f"{api}?{urlencode(params)}", command="digest import arxiv FILE",
                 opener=opener, limiter=limiter or LIMITER, error_feed=True)
 
 
 def fetch_hf_daily(day: dt.date, *, opener: Opener = urllib.request.urlopen,
                    limiter: RateLimiter | None = None) -> str:
     """The JSON list of Hugging Face daily papers for `day`. Parse it with hf_daily.parse_hf_daily."""
-    return _get(f"{HF_DAILY_API}?{urlencode({'date': day.isoformat()})}", command="digest import hf-daily FILE",
+    api = os.environ.get(HF_DAILY_API_VARIABLE) or HF_DAILY_API
+    return _get(f"{api}?{urlencode({'date': day.isoformat()})}", command="digest import hf-daily FILE",
                 opener=opener, limiter=limiter or LIMITER)
 
 

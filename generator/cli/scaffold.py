@@ -1,0 +1,165 @@
+"""`digest new DIR`: a ready digest of one's own, as `mkdocs new` and `hugo new site` make.
+
+    DIR/mkdocs.yml                    the site, the plugin, a commented sources section
+    DIR/content/papers/               empty (a .gitkeep, so that git keeps the folder)
+    DIR/content/about.md              a page of the curator's own, to edit
+    DIR/.gitignore                    site/, .cache/, subscribers.yml
+    DIR/.github/workflows/pages.yml   build and publish on every push
+
+Then `cd DIR && digest build` builds an empty but valid site; `digest update` fills it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..errors import DigestError
+
+MKDOCS_YML = """\
+site_name: {name}
+site_url: {url}
+docs_dir: content
+site_dir: site
+use_directory_urls: true
+strict: true
+
+theme:
+  name: material
+  font: false            # no requests to Google Fonts: pages work offline
+  features:
+    - navigation.tabs
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+      primary: indigo
+      toggle:
+        icon: material/weather-night
+        name: Switch to dark mode
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+      primary: indigo
+      toggle:
+        icon: material/weather-sunny
+        name: Switch to light mode
+
+nav:
+  - Home: index.md
+  - Themes: themes.md
+  - Archive: archive.md
+  - About: about.md
+
+plugins:
+  - digest:
+      # Feed item ids are tag: URIs under this name; keep it when the site moves host.
+      feed_id_authority: {host}
+      intro: >-
+        A digest of new papers in {name}, grouped into themes, with a feed for each.
+      # What `digest update` imports each day (README, "Start your own digest"):
+      sources:
+        - arxiv: "cat:cs.LG"               # arXiv search syntax, like "cat:cs.LG AND abs:causal"
+          max_results: 100
+        #   include: [causal]              # keep papers with these words (or /regex/)
+        #   exclude: [survey]
+        #   categories: [cs.LG, stat.ML]
+        # - hf_daily: true                 # Hugging Face daily papers
+
+markdown_extensions:
+  - pymdownx.arithmatex:
+      generic: true
+"""
+
+ABOUT_MD = """\
+# About
+
+{name} is a digest of research papers, updated every day. Edit this page in `content/about.md`.
+"""
+
+GITIGNORE = """\
+/site/
+/.cache/
+/subscribers.yml
+"""
+
+PAGES_YML = """\
+# Build the digest and publish site/ to GitHub Pages on every push to main.
+# Set the repository's Pages source to "GitHub Actions".
+name: Publish the digest
+
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+concurrency:
+  group: pages
+  cancel-in-progress: true
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      # The tool: set the repository variable DIGEST_PACKAGE to where it comes from (a
+      # git URL or a wheel's address) if it is not installable by its name.
+      - run: pip install "${{ vars.DIGEST_PACKAGE || 'research-digest' }}" && digest build
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: site
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
+
+def new_digest(folder: Path, *, name: str | None = None, url: str | None = None) -> int:
+    """Write a new digest into folder (new, or empty); ask for what is not given when a
+    person is at the terminal."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise DigestError(f"{folder}: already exists and is not an empty folder; choose a new folder")
+    name = name or _ask("The digest's name", "My research digest")
+    url = url or _ask("Its address (site_url)", "https://example.org/digest/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise DigestError(f"--url {url!r}: not an absolute http(s) address; give one like https://you.github.io/digest/")
+    url = url if url.endswith("/") else url + "/"
+    files = {
+        "mkdocs.yml": MKDOCS_YML.format(name=_yaml_text(name), url=url, host=parts.hostname),
+        "content/papers/.gitkeep": "",
+        "content/about.md": ABOUT_MD.format(name=name),
+        ".gitignore": GITIGNORE,
+        ".github/workflows/pages.yml": PAGES_YML,
+    }
+    for relative, text in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    print(f"made a new digest in {folder}: now `cd {folder}`, `digest update` and `digest build`", file=sys.stderr)
+    return 0
+
+
+def _ask(question: str, default: str) -> str:
+    if not sys.stdin.isatty():
+        return default
+    answer = input(f"{question} [{default}]: ").strip()
+    return answer or default
+
+
+def _yaml_text(text: str) -> str:
+    """A name as a YAML double-quoted scalar: a name with ': ' or '#' stays a name."""
+    return '"' + " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"') + '"'

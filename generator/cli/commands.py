@@ -153,14 +153,9 @@ def email(config_file: Path, action: str, *, edition: str = "latest", theme: str
     from ..analysis import analyse
     from ..delivery.messages import edition_message
     from ..delivery.send import Delivery, Ledger, SmtpSettings, deliver, masked, read_subscribers
-    from ..engine.config import load_mkdocs_config
-    from ..engine.plugin import DigestPlugin
     from ..rendering.editions import editions
 
-    config = load_mkdocs_config(config_file)
-    plugin = next((p for p in config.plugins.values() if isinstance(p, DigestPlugin)), None)
-    if plugin is None:
-        raise DigestError(f"{config_file}: the digest plugin is not in `plugins`; add `- digest`")
+    config, plugin = _digest_config(config_file)
     options = plugin.options(config)
     if not options.site_url:
         raise DigestError(f"{config_file}: `site_url` is not set; an email's links must be absolute: set it")
@@ -206,14 +201,9 @@ def email(config_file: Path, action: str, *, edition: str = "latest", theme: str
 def update(config_file: Path, day: dt.date) -> int:
     """`digest update`: every configured source's papers of the day, imported together or
     not at all (a source that fails leaves content/ as it was)."""
-    from ..engine.config import load_mkdocs_config
-    from ..engine.plugin import DigestPlugin
     from ..importing.sources import fetch, plan_update, read_sources
 
-    config = load_mkdocs_config(config_file)
-    plugin = next((p for p in config.plugins.values() if isinstance(p, DigestPlugin)), None)
-    if plugin is None:
-        raise DigestError(f"{config_file}: the digest plugin is not in `plugins`; add `- digest`")
+    config, plugin = _digest_config(config_file)
     sources = read_sources(plugin.config["sources"], str(config_file))
     if not sources:
         raise DigestError(f"{config_file}: no `sources` under the digest plugin; add one, like "
@@ -244,3 +234,15 @@ def update(config_file: Path, day: dt.date) -> int:
         print(f"merged   {paper.slug}")
     print(f"{len(result.plan.added)} added, {len(result.plan.merged)} merged for {day.isoformat()}", file=sys.stderr)
     return 0
+
+
+def _digest_config(config_file: Path) -> tuple[Any, Any]:
+    """mkdocs.yml, read and checked by MkDocs, and the digest plugin in it (its options)."""
+    from ..engine.config import load_mkdocs_config
+    from ..engine.plugin import DigestPlugin
+
+    config = load_mkdocs_config(config_file)
+    plugin = next((p for p in config.plugins.values() if isinstance(p, DigestPlugin)), None)
+    if plugin is None:
+        raise DigestError(f"{config_file}: the digest plugin is not in `plugins`; add `- digest`")
+    return config, plugin

@@ -5,6 +5,7 @@
     DIR/content/about.md              a page of the curator's own, to edit
     DIR/.gitignore                    site/, .cache/, subscribers.yml
     DIR/.github/workflows/pages.yml   build and publish on every push
+    DIR/.github/workflows/daily.yml   every day: update, commit, build, publish, send the edition
 
 Then `cd DIR && digest build` builds an empty but valid site; `digest update` fills it.
 """
@@ -105,14 +106,14 @@ jobs:
   build:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
+      - uses: actions/checkout@v5
+      - uses: actions/setup-python@v6
         with:
           python-version: "3.12"
       # The tool: set the repository variable DIGEST_PACKAGE to where it comes from (a
       # git URL or a wheel's address) if it is not installable by its name.
       - run: pip install "${{ vars.DIGEST_PACKAGE || 'research-digest' }}" && digest build
-      - uses: actions/upload-pages-artifact@v3
+      - uses: actions/upload-pages-artifact@v4
         with:
           path: site
   deploy:
@@ -123,7 +124,77 @@ jobs:
       url: ${{ steps.deployment.outputs.page_url }}
     steps:
       - id: deployment
-        uses: actions/deploy-pages@v4
+        uses: actions/deploy-pages@v5
+"""
+
+
+DAILY_YML = """\
+# Every day (and by hand): import the day's papers from the sources in mkdocs.yml, commit
+# them (and the recorded automatic themes) back, build, publish to Pages, and send the
+# day's edition by email when the DIGEST_SMTP_HOST secret is set.
+name: Daily digest
+
+on:
+  schedule:
+    - cron: "30 6 * * *"
+  workflow_dispatch:
+
+permissions:
+  contents: write
+  pages: write
+  id-token: write
+
+concurrency:
+  group: daily
+  cancel-in-progress: false
+
+jobs:
+  update:
+    runs-on: ubuntu-latest
+    env:
+      DIGEST_SMTP_HOST: ${{ secrets.DIGEST_SMTP_HOST }}
+      DIGEST_SMTP_PORT: ${{ secrets.DIGEST_SMTP_PORT }}
+      DIGEST_SMTP_USER: ${{ secrets.DIGEST_SMTP_USER }}
+      DIGEST_SMTP_PASSWORD: ${{ secrets.DIGEST_SMTP_PASSWORD }}
+      DIGEST_SUBSCRIBERS: ${{ secrets.DIGEST_SUBSCRIBERS }}
+    steps:
+      - uses: actions/checkout@v5
+      - uses: actions/setup-python@v6
+        with:
+          python-version: "3.12"
+      - name: Install the tool
+        run: pip install "${{ vars.DIGEST_PACKAGE || 'research-digest' }}"
+      - name: Import the day's papers
+        run: digest update
+      - name: Build
+        run: digest build
+      - name: Commit the new papers and the recorded themes
+        run: |
+          git config user.name "research-digest"
+          git config user.email "research-digest@users.noreply.github.com"
+          git add content
+          git diff --cached --quiet || git commit -q -m "Papers of $(date -u +%F)"
+          git push -q
+      - name: Send the day's edition
+        if: env.DIGEST_SMTP_HOST != ''
+        run: |
+          printf '%s\\n' "$DIGEST_SUBSCRIBERS" > subscribers.yml
+          digest email send
+          git add email-ledger.jsonl
+          git diff --cached --quiet || git commit -q -m "Email ledger of $(date -u +%F)"
+          git push -q
+      - uses: actions/upload-pages-artifact@v4
+        with:
+          path: site
+  deploy:
+    needs: update
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v5
 """
 
 
@@ -144,6 +215,7 @@ def new_digest(folder: Path, *, name: str | None = None, url: str | None = None)
         "content/about.md": ABOUT_MD.format(name=name),
         ".gitignore": GITIGNORE,
         ".github/workflows/pages.yml": PAGES_YML,
+        ".github/workflows/daily.yml": DAILY_YML,
     }
     for relative, text in files.items():
         path = folder / relative

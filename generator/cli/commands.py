@@ -183,18 +183,24 @@ def email(config_file: Path, action: str, *, edition: str = "latest", theme: str
     ledger = Ledger(config_dir / options.email_ledger)
     every_day = editions(analysis)
     first_day = since or (every_day[0].day if every_day else dt.date.max)
-    deliveries = [Delivery(e.day.isoformat(), ",".join(sorted(s.themes)), s.address, edition_message(e, options, s.address))
-                  for s in subscribers for e in reversed(editions(analysis, s.themes)) if e.day >= first_day]
-    waiting = [d for d in deliveries if not ledger.has(d.day, d.themes, d.address)]
+    # The editions of each choice of themes, made once however many readers share it.
+    by_choice = {s.themes: [e for e in reversed(editions(analysis, s.themes)) if e.day >= first_day]
+                 for s in subscribers}
+    due = [(s, e) for s in subscribers for e in by_choice[s.themes]]
+    choice = {s.themes: ",".join(sorted(s.themes)) for s in subscribers}
+    # A message is made only for what is still to send: each one inlines its HTML's CSS.
+    waiting = [Delivery(e.day.isoformat(), choice[s.themes], s.address, edition_message(e, options, s.address))
+               for s, e in due if not ledger.has(e.day.isoformat(), choice[s.themes], s.address)]
+    delivered = len(due) - len(waiting)
     if dry_run or not waiting:
         for d in waiting:
             print(f"would send {d.day} to {masked(d.address)}: {d.message['Subject']}")
-        print(f"{len(waiting)} message(s) to send, {len(deliveries) - len(waiting)} already delivered"
+        print(f"{len(waiting)} message(s) to send, {delivered} already delivered"
               + (" (dry run: nothing sent)" if dry_run else ""), file=sys.stderr)
         return 0
     failed = deliver(waiting, SmtpSettings.from_environment(os.environ), ledger, print)
-    print(f"{len(waiting) - len(failed)} sent, {len(failed)} not delivered, "
-          f"{len(deliveries) - len(waiting)} already delivered", file=sys.stderr)
+    print(f"{len(waiting) - len(failed)} sent, {len(failed)} not delivered, {delivered} already delivered",
+          file=sys.stderr)
     return 1 if failed else 0
 
 

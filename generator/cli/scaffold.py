@@ -83,6 +83,18 @@ GITIGNORE = """\
 /subscribers.yml
 """
 
+def deploy_job(needs: str) -> str:
+    """The job both workflows end with: publish the Pages artifact of job `needs`."""
+    return (f"  deploy:\n    needs: {needs}\n"
+            "    runs-on: ubuntu-latest\n"
+            "    environment:\n"
+            "      name: github-pages\n"
+            "      url: ${{ steps.deployment.outputs.page_url }}\n"
+            "    steps:\n"
+            "      - id: deployment\n"
+            "        uses: actions/deploy-pages@v5\n")
+
+
 PAGES_YML = """\
 # Build the digest and publish site/ to GitHub Pages on every push to main.
 # Set the repository's Pages source to "GitHub Actions".
@@ -116,16 +128,7 @@ jobs:
       - uses: actions/upload-pages-artifact@v4
         with:
           path: site
-  deploy:
-    needs: build
-    runs-on: ubuntu-latest
-    environment:
-      name: github-pages
-      url: ${{ steps.deployment.outputs.page_url }}
-    steps:
-      - id: deployment
-        uses: actions/deploy-pages@v5
-"""
+""" + deploy_job("build")
 
 
 DAILY_YML = """\
@@ -186,16 +189,7 @@ jobs:
       - uses: actions/upload-pages-artifact@v4
         with:
           path: site
-  deploy:
-    needs: update
-    runs-on: ubuntu-latest
-    environment:
-      name: github-pages
-      url: ${{ steps.deployment.outputs.page_url }}
-    steps:
-      - id: deployment
-        uses: actions/deploy-pages@v5
-"""
+""" + deploy_job("update")
 
 
 def new_digest(folder: Path, *, name: str | None = None, url: str | None = None) -> int:

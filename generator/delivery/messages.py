@@ -10,13 +10,16 @@ with a line break, so no title can add a header). Pure: no sending here (send.py
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import css_inline
+import jinja2
 
 from ..model import Paper, Theme
 from ..options import SiteOptions
@@ -82,14 +85,19 @@ def edition_text(edition: Edition, options: SiteOptions, page: str) -> str:
 
 
 def edition_html(edition: Edition, options: SiteOptions, page: str, subject: str) -> str:
-    env = make_environment(options.site_templates())
-    html = env.get_template("email.html").render(
+    html = _template(options.site_templates()).render(
         edition=edition, subject=subject, page=page, site_name=options.site_name,
         heading=one_line(edition.theme.title) if edition.theme else options.site_name,
         unsubscribe=unsubscribe_address(options), teaser=teaser,
         paper_url=lambda paper: _paper_url(paper, options),
         theme_url=lambda theme: _theme_url(theme, options))
     return str(_INLINER.inline(html))
+
+
+@functools.lru_cache(maxsize=4)
+def _template(site_templates: Path | None) -> jinja2.Template:
+    """email.html, compiled once for all the messages of a run."""
+    return make_environment(site_templates).get_template("email.html")
 
 
 def _paper_url(paper: Paper, options: SiteOptions) -> str:

@@ -8,8 +8,8 @@ Each field made with `option(default, doc)` is a plugin option, under its own na
       - digest:
           paper_url: papers/{slug}/
 
-The fields without a doc come from mkdocs.yml's own settings (site_name, site_url)
-or from where mkdocs.yml is (config_dir).
+The fields without a doc come from mkdocs.yml's own settings (site_name, site_url),
+from where mkdocs.yml is (config_dir), or from the content folder (home_text).
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ class SiteOptions:
     site_name: str = "Research digest"  # mkdocs.yml's site_name
     site_url: str = ""  # mkdocs.yml's site_url; feeds need it
     config_dir: Path | None = None  # mkdocs.yml's folder: templates_dir is relative to it
+    home_text: str = ""  # the curator's own content/index.md, as HTML: the home page's text
 
-    intro: str = option("", "a paragraph for the home page and the feeds' description")
+    intro: str = option("", "the feeds' description; the home page's text without content/index.md")
     # URL formats; {slug} is the paper's, theme's or author's slug
     home_url: str = option("", "the home page")
     themes_url: str = option("themes/", "the themes index")

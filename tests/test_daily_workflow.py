@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from generator.cli import main
+from generator.cli.scaffold import daily_workflow
 from tests.conftest import REPO
 from tests.test_email import Inbox, smtp  # noqa: F401 - the fixture, shared
 from tests.test_new_digest import Replay
@@ -91,3 +92,21 @@ def test_the_workflows_pass_actionlint(tmp_path: Path) -> None:
     result = subprocess.run([str(actionlint), *map(str, files)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert any(f.name == "daily.yml" for f in files)
+
+
+def test_this_repositorys_daily_workflow_is_the_one_digest_new_writes() -> None:
+    # The same steps (tested above), but the tool installed from this checkout, as README says.
+    ours = (REPO / ".github" / "workflows" / "daily.yml").read_text(encoding="utf-8")
+    assert ours == daily_workflow("pip install .")
+
+
+def test_update_without_sources_is_a_quiet_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    # This repository's digest is curated by hand: its daily run updates nothing, then builds.
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    before = sorted(p.read_bytes() for p in (tmp_path / "content").rglob("*") if p.is_file())
+    monkeypatch.chdir(tmp_path)
+    assert main(["update", "--date", "2026-11-20"]) == 0
+    assert "no `sources` under the digest plugin, so nothing to update" in capsys.readouterr().err
+    assert sorted(p.read_bytes() for p in (tmp_path / "content").rglob("*") if p.is_file()) == before

@@ -91,17 +91,34 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_a_new_digest_builds_empty_and_valid(tmp_path: Path) -> None:
     folder = tmp_path / "mine"
     assert main(["new", str(folder), "--name", "Causal: ML #1", "--url", "https://example.org/causal"]) == 0
-    assert {".gitignore", "mkdocs.yml", ".github/workflows/pages.yml", "content/about.md",
-            "content/papers/.gitkeep"} <= set(snapshot(folder))
+    assert {".gitignore", "mkdocs.yml", ".github/workflows/pages.yml", ".github/workflows/daily.yml",
+            "content/index.md", "content/papers/.gitkeep"} <= set(snapshot(folder))
     config = yaml.safe_load((folder / "mkdocs.yml").read_text(encoding="utf-8"))
     assert config["site_name"] == "Causal: ML #1" and config["site_url"] == "https://example.org/causal/"
+    assert config["plugins"][0]["digest"]["intro"].startswith("A digest of new papers in Causal: ML #1,")
     site = build(folder)
-    assert "No papers yet" in site.article("").get_text()
-    assert "about/" in site.pages
+    home = site.article("")
+    assert "No papers yet" in home.get_text()
+    assert home.h1.get_text() == "Causal: ML #1"
+    assert "Edit this text in content/index.md" in home.select_one(".digest-intro").get_text()
     for path in ("feed.xml", "atom.xml", "editions.xml"):
         feed = feedparser.parse((site.root / path).read_bytes())
         assert not feed.bozo and feed.entries == [], path
     assert main(["new", str(folder)]) == 1  # not over an existing digest
+
+
+def test_the_curators_index_md_is_the_home_pages_text(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    assert main(["new", str(folder), "--name", "Causal ML", "--url", "https://example.org/causal/"]) == 0
+    (folder / "content" / "index.md").write_text(
+        "# Causal machine learning\n\nPapers on *causal* inference, picked by [me](https://example.org/me).\n",
+        encoding="utf-8")
+    site = build(folder)
+    home = site.article("")
+    assert [h1.get_text() for h1 in home.find_all("h1")] == ["Causal machine learning"]  # theirs, not ours too
+    intro = home.select_one(".digest-intro")
+    assert intro.em.get_text() == "causal" and intro.a["href"] == "https://example.org/me"
+    assert "No papers yet" in home.get_text()  # the digest's own part of the page follows
 
 
 def test_update_imports_every_source_then_the_build_has_papers_and_automatic_themes(

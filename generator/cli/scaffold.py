@@ -2,7 +2,7 @@
 
     DIR/mkdocs.yml                    the site, the plugin, a commented sources section
     DIR/content/papers/               empty (a .gitkeep, so that git keeps the folder)
-    DIR/content/about.md              a page of the curator's own, to edit
+    DIR/content/index.md              the home page's text, to edit (the digest lists the papers below it)
     DIR/.gitignore                    site/, .cache/, subscribers.yml
     DIR/.github/workflows/pages.yml   build and publish on every push
     DIR/.github/workflows/daily.yml   every day: update, commit, build, publish, send the edition
@@ -49,14 +49,13 @@ nav:
   - Home: index.md
   - Themes: themes.md
   - Archive: archive.md
-  - About: about.md
 
 plugins:
   - digest:
       # Feed item ids are tag: URIs under this name; keep it when the site moves host.
       feed_id_authority: {host}
-      intro: >-
-        A digest of new papers in {name}, grouped into themes, with a feed for each.
+      intro: >-   # the feeds' description (the home page's text is content/index.md)
+        A digest of new papers in {plain_name}, grouped into themes, with a feed for each.
       # What `digest update` imports each day (README, "Start your own digest"):
       sources:
         - arxiv: "cat:cs.LG"               # arXiv search syntax, like "cat:cs.LG AND abs:causal"
@@ -71,10 +70,10 @@ markdown_extensions:
       generic: true
 """
 
-ABOUT_MD = """\
-# About
+HOME_MD = """\
+A digest of new papers in {name}, updated every day and grouped into themes, with a feed for each.
 
-{name} is a digest of research papers, updated every day. Edit this page in `content/about.md`.
+Edit this text in `content/index.md`: it opens the home page, above the latest papers and the themes.
 """
 
 GITIGNORE = """\
@@ -166,7 +165,7 @@ jobs:
         with:
           python-version: "3.12"
       - name: Install the tool
-        run: pip install "${{ vars.DIGEST_PACKAGE || 'research-digest' }}"
+        run: @INSTALL@
       - name: Import the day's papers
         run: digest update
       - name: Build
@@ -192,6 +191,17 @@ jobs:
 """ + deploy_job("update")
 
 
+# How a curator's workflows install the tool: the repository variable DIGEST_PACKAGE (a git
+# URL or a wheel's address), else by its name. This repository's own daily.yml installs the
+# checkout instead (README's way); otherwise it is the same file (tests/test_daily_workflow.py).
+SCAFFOLD_INSTALL = "pip install \"${{ vars.DIGEST_PACKAGE || 'research-digest' }}\""
+
+
+def daily_workflow(install: str = SCAFFOLD_INSTALL) -> str:
+    """The daily workflow, installing the tool with `install`."""
+    return DAILY_YML.replace("@INSTALL@", install)
+
+
 def new_digest(folder: Path, *, name: str | None = None, url: str | None = None) -> int:
     """Write a new digest into folder (new, or empty); ask for what is not given when a
     person is at the terminal."""
@@ -204,12 +214,13 @@ def new_digest(folder: Path, *, name: str | None = None, url: str | None = None)
         raise DigestError(f"--url {url!r}: not an absolute http(s) address; give one like https://you.github.io/digest/")
     url = url if url.endswith("/") else url + "/"
     files = {
-        "mkdocs.yml": MKDOCS_YML.format(name=_yaml_text(name), url=url, host=parts.hostname),
+        "mkdocs.yml": MKDOCS_YML.format(name=_yaml_text(name), plain_name=" ".join(name.split()), url=url,
+                                        host=parts.hostname),
         "content/papers/.gitkeep": "",
-        "content/about.md": ABOUT_MD.format(name=name),
+        "content/index.md": HOME_MD.format(name=name),
         ".gitignore": GITIGNORE,
         ".github/workflows/pages.yml": PAGES_YML,
-        ".github/workflows/daily.yml": DAILY_YML,
+        ".github/workflows/daily.yml": daily_workflow(),
     }
     for relative, text in files.items():
         path = folder / relative

@@ -16,6 +16,7 @@ which MkDocs prints as an error, without a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import importlib.util
@@ -172,7 +173,7 @@ class DigestPlugin(BasePlugin[base.LegacyConfig]):  # type: ignore[no-untyped-ca
         if self._serving:
             self._background.stop()  # an index of older content: it would compete for the CPU
         content_dir = Path(config.docs_dir)
-        options = self.options(config)
+        options = self._with_home_text(self.options(config), files, config)
         self._hashes = {}
         preview = self._preview(content_dir, options)
         if preview is not None and preview.preview_of:
@@ -226,6 +227,23 @@ class DigestPlugin(BasePlugin[base.LegacyConfig]):  # type: ignore[no-untyped-ca
         if search.running:
             search.planned(self.plan, self._own_documents(config))
         return files
+
+    def _with_home_text(self, options: SiteOptions, files: Files, config: Any) -> SiteOptions:
+        """The curator's own page at the home page's path (content/index.md, as `digest new`
+        writes it) is the home page's text, above what the digest lists; it is taken out
+        of the files, since the home page is generated."""
+        home = files.get_file_from_path(source_path(self.config["home_url"]))
+        if home is None or home.generated_by:
+            return options
+        files.remove(home)
+        try:
+            text, _front = meta.get_data(home.content_string)
+        except (OSError, ValueError) as error:
+            raise DigestError(f"{home.abs_src_path}: cannot be read as the home page's text ({error}); "
+                              "fix or remove it") from error
+        html = markdown.Markdown(extensions=config.markdown_extensions,
+                                 extension_configs=config.mdx_configs or {}).convert(text)
+        return dataclasses.replace(options, home_text=html)
 
     def _preview(self, content_dir: Path, options: SiteOptions) -> SitePlan | None:
         """A preview of the content's changes since the last exact plan (preview_site),

@@ -164,8 +164,8 @@ def site_sizes(site: Path) -> dict[str, float]:
     pages = sorted((site / "papers").glob("*/index.html"))
     sizes = sorted(p.stat().st_size for p in pages)
     material_index = site / "search" / "search_index.json"  # the floor's
-    pagefind = [p for bundle in ("pagefind", "pagefind-archive")  # the digest's two bundles
-                for p in (site / bundle).rglob("*") if p.is_file()]
+    pagefind = [p for bundle in site.glob("pagefind*")  # the digest's bundles: the first, the archive's
+                for p in bundle.rglob("*") if p.is_file()]
     return {
         "site_mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
         "paper_page_kb": sizes[len(sizes) // 2] / 1e3 if sizes else 0.0,

@@ -64,6 +64,7 @@ class SiteOptions:
     # Sizes
     latest: int = option(10, 'papers under "Latest additions" on the home page')
     related: int = option(5, "related papers per paper page")
+    search_bundle: int = option(10_000, "older papers per search bundle (Pagefind's memory grows faster than that)")
     templates_dir: str = option("templates", "the site's own templates, relative to mkdocs.yml")
 
     def site_templates(self) -> Path | None:

@@ -90,8 +90,9 @@ class BuiltSite:
         return {tag["id"] for tag in self.soup(url).find_all(id=True)}
 
     def search_bundles(self) -> list[Path]:
-        """The site's Pagefind bundles: the first, and the older papers' if there is one."""
-        return [self.root / name for name in ("pagefind", "pagefind-archive") if (self.root / name).is_dir()]
+        """The site's Pagefind bundles: the first, and the older papers' if there are some."""
+        return [path for path in [self.root / "pagefind", *sorted(self.root.glob("pagefind-archive*"))]
+                if path.is_dir()]
 
     def search_pages(self, bundle: str | None = None) -> list[dict[str, Any]]:
         """The pages in the site's Pagefind bundles (or in the one named), as its script

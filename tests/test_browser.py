@@ -223,22 +223,24 @@ def test_search_finds_a_paper_by_a_word_of_its_abstract(browser: Browser, sub_pa
 
 @pytest.fixture(scope="module")
 def two_bundle_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A digest whose older papers' search bundle is merged into the first (pagefind-archive/),
-    served under a sub-path."""
+    """A digest whose older papers' search bundles (pagefind-archive/ and -2/, a paper
+    each) are merged into the first, served under a sub-path."""
     project = tmp_path_factory.mktemp("two-bundles")
     papers = project / "content" / "papers"
     papers.mkdir(parents=True)
     for slug, title, abstract, added in [
+        ("september-paper", "Moire Lattices", "Twisted bilayers of a moire lattice.", "2026-09-12"),
         ("october-paper", "Quasicrystal Lattices", "Aperiodic tilings of a quasicrystal lattice.", "2026-10-03"),
         ("november-paper", "Glowing Lattices", "Bioluminescence in a photonic lattice.", "2026-11-20"),
     ]:
         (papers / f"{slug}.md").write_text(paper_file(title, abstract, added=added), encoding="utf-8")
     (project / "content" / "themes.yml").write_text(
         "themes:\n  - slug: lattices\n    title: Lattices\n    match: [lattice]\n", encoding="utf-8")
-    (project / "mkdocs.yml").write_text(MKDOCS_YML)
+    (project / "mkdocs.yml").write_text(MKDOCS_YML.replace("  - digest\n", "  - digest:\n      search_bundle: 1\n"))
     result = mkdocs_build(project, project / "served" / "digest")
     assert result.returncode == 0, result.stderr
-    assert (project / "served" / "digest" / "pagefind-archive").is_dir()
+    assert sorted(p.name for p in (project / "served" / "digest").glob("pagefind*")) == [
+        "pagefind", "pagefind-archive", "pagefind-archive-2"]
     for url in serve(project / "served"):
         yield url + "digest/"
 
@@ -261,15 +263,17 @@ def test_search_finds_the_papers_of_both_bundles(browser: Browser, two_bundle_ur
         page.locator(".pf-result-link").first.wait_for(timeout=20_000)
         return sorted(str(a.get_attribute("href")) for a in page.locator(".pf-result-link").all())
 
-    assert found("quasicrystal") == ["/digest/papers/october-paper/"]  # only in the archive
+    assert found("moire") == ["/digest/papers/september-paper/"]  # only in the archive's first bundle
+    assert found("quasicrystal") == ["/digest/papers/october-paper/"]  # only in its second
     assert found("bioluminescence") == ["/digest/papers/november-paper/"]  # only in the first
     assert [url for url in found("lattice") if "/papers/" in url] == [
-        "/digest/papers/november-paper/", "/digest/papers/october-paper/"]  # one from each
+        "/digest/papers/november-paper/", "/digest/papers/october-paper/",
+        "/digest/papers/september-paper/"]  # one from each
     # The archive shares the first bundle's WebAssembly and scripts: it is asked for its data only.
-    archive = [url.rsplit("/pagefind-archive/", 1)[1].partition("?")[0] for url in requested
-               if "/pagefind-archive/" in url]
-    assert archive and all(name == "pagefind-entry.json" or name.endswith(".pf_meta") or "/" in name
-                           for name in archive), archive
+    for bundle in ("pagefind-archive", "pagefind-archive-2"):
+        archive = [url.rsplit(f"/{bundle}/", 1)[1].partition("?")[0] for url in requested if f"/{bundle}/" in url]
+        assert archive and all(name == "pagefind-entry.json" or name.endswith(".pf_meta") or "/" in name
+                               for name in archive), archive
     assert sum(url.endswith(".pagefind") and "/wasm." in url for url in requested) == 1, requested
     visit.check()
     page.context.close()

@@ -411,3 +411,47 @@ def test_the_older_papers_search_bundle_is_kept_until_they_change(
     build_and_compare()
     assert not (site / "pagefind-archive").exists()
     assert "mergeIndex" not in (site / "assets" / "digest-search.js").read_text()
+
+
+def test_each_older_papers_bundle_is_kept_until_its_own_papers_change(
+        make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    # With search_bundle: 1, each older paper is a bundle of its own, oldest first.
+    papers = {
+        "sep-graphs": paper_file("Sep Graphs", "Graph networks, in September.", added="2026-09-02"),
+        "oct-speech": paper_file("Oct Speech", "Speech recognition (ASR), in October.", added="2026-10-30"),
+        "nov-graphs": paper_file("Nov Graphs", "Graph networks, in November.", added="2026-11-01"),
+    }
+    project = make_project(papers, THEMES, mkdocs_yml=MKDOCS_YML.replace(
+        "  - digest\n", "  - digest:\n      search_bundle: 1\n"))
+    site, content = project / "site", project / "content" / "papers"
+
+    def build_and_compare() -> None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        assert digest_build(project, monkeypatch) == 0
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        assert main(["build", "-q", "--clean", "-d", str(project / "clean")]) == 0
+        assert tree(site) == tree(project / "clean")
+
+    def bundles() -> dict[str, list[str]]:
+        return {folder.name: sorted(page["url"] for page in BuiltSite(site).search_pages(folder.name))
+                for folder in sorted(site.glob("pagefind-archive*"))}
+
+    def made(bundle: str) -> dict[Path, int]:
+        return {p: p.stat().st_mtime_ns for p in (site / bundle).rglob("*") if p.is_file()}
+
+    build_and_compare()
+    assert bundles() == {"pagefind-archive": ["papers/sep-graphs/"], "pagefind-archive-2": ["papers/oct-speech/"]}
+    script = (site / "assets" / "digest-search.js").read_text()
+    assert "../pagefind-archive/" in script and "../pagefind-archive-2/" in script
+    first, second = made("pagefind-archive"), made("pagefind-archive-2")
+
+    (content / "oct-speech.md").write_text(paper_file("Oct Speech", "Edited in November.", added="2026-10-30"))
+    build_and_compare()
+    assert made("pagefind-archive") == first  # kept: its paper is the same
+    assert made("pagefind-archive-2") != second
+    assert [p["content"] for p in BuiltSite(site).search_pages("pagefind-archive-2")] == ["Edited in November."]
+
+    (content / "sep-graphs.md").unlink()
+    build_and_compare()
+    assert bundles() == {"pagefind-archive": ["papers/oct-speech/"]}
+    assert "../pagefind-archive-2/" not in (site / "assets" / "digest-search.js").read_text()

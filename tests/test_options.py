@@ -45,6 +45,7 @@ CUSTOM = {
     "feed_id_authority": "ids.example.net",
     "latest": 1,
     "related": 1,
+    "search_bundle": 1,
     "templates_dir": "my-templates",
 }
 
@@ -83,7 +84,7 @@ def custom_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     project = tmp_path_factory.mktemp("options") / "project"
     papers = project / "content" / "papers"
     papers.mkdir(parents=True)
-    for number, day in enumerate(("2026-11-20", "2026-11-21", "2026-11-22"), start=1):
+    for number, day in enumerate(("2026-10-20", "2026-10-21", "2026-11-22"), start=1):
         (papers / f"graph-paper-{number}.md").write_text(
             paper_file(f"Graph paper {number}", ABSTRACT, id=f"graph-{number}", added=day,
                        authors=[f"Author {number}"]), encoding="utf-8")
@@ -102,7 +103,7 @@ def custom_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 
 def test_url_formats_place_every_page(custom_site: BuiltSite) -> None:
     for url in ("start/", "topics/", "topic/graphs/", "p/graph-paper-1/", "by-date/", "people/author-1/",
-                "days/", "days/2026-11-21/"):
+                "days/", "days/2026-10-21/"):
         assert url in custom_site.pages, url
     assert not any(url.startswith(("papers/", "themes/", "authors/", "archive/")) for url in custom_site.pages)
     # ... and the links between them follow.
@@ -115,6 +116,13 @@ def test_intro_latest_and_related_reach_the_pages(custom_site: BuiltSite) -> Non
     assert CUSTOM["intro"] in home.get_text()
     assert len(home.select("#latest .digest-paper")) == 1
     assert len(custom_site.article("p/graph-paper-2/").select("#related li")) == 1
+
+
+def test_search_bundle_holds_that_many_older_papers(custom_site: BuiltSite) -> None:
+    bundles = custom_site.search_bundles()
+    assert [b.name for b in bundles] == ["pagefind", "pagefind-archive", "pagefind-archive-2"]
+    assert [[p["url"] for p in custom_site.search_pages(b.name)] for b in bundles[1:]] == [
+        ["p/graph-paper-1/"], ["p/graph-paper-2/"]]  # oldest first
 
 
 def test_feed_paths_items_and_ids(custom_site: BuiltSite) -> None:

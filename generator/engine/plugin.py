@@ -128,6 +128,9 @@ class DigestPlugin(BasePlugin[base.LegacyConfig]):  # type: ignore[no-untyped-ca
         if "{date}" not in self.config["edition_url"] or not self.config["edition_url"].endswith("/"):
             raise PluginError(f"digest: `edition_url` must contain {{date}} and end with '/', "
                               f"got {self.config['edition_url']!r}")
+        if self.config["search_bundle"] < 1:
+            raise PluginError(f"digest: `search_bundle` must be a number of papers, 1 or more; got "
+                              f"{self.config['search_bundle']!r}")
         authority = self.config["feed_id_authority"]
         if authority and not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?(@[a-z0-9.-]+)?", authority):
             raise PluginError(f"digest: `feed_id_authority` must be a domain name you own (or an e-mail "

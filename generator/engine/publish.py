@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -44,8 +45,20 @@ from pathlib import Path
 
 # The site's search bundles (engine.search), which publishing treats as wholes.
 SEARCH_DIR = "pagefind"  # the first bundle: made afresh by every build
-ARCHIVE_DIR = "pagefind-archive"  # the older papers' bundle, kept while its stamp is the same
-ARCHIVE_STAMP = "digest-records.sha256"  # in ARCHIVE_DIR: what it was made from (search.archive_stamp)
+ARCHIVE_DIR = "pagefind-archive"  # the older papers' bundles (then -2, -3...), each kept while its stamp is the same
+ARCHIVE_STAMP = "digest-records.sha256"  # in each: what it was made from (search.archive_stamp)
+_ARCHIVE_NAME = re.compile(re.escape(ARCHIVE_DIR) + r"(-[0-9]+)?")
+
+
+def archive_dir(number: int) -> str:
+    """The site folder of archive bundle `number` (from 0): pagefind-archive/, then
+    pagefind-archive-2/, -3/..."""
+    return ARCHIVE_DIR if number == 0 else f"{ARCHIVE_DIR}-{number + 1}"
+
+
+def archive_dirs(site: Path) -> list[str]:
+    """The archive bundles' folders a site holds."""
+    return sorted(p.name for p in site.glob(f"{ARCHIVE_DIR}*") if _ARCHIVE_NAME.fullmatch(p.name) and p.is_dir())
 
 
 def clear_leftovers(target: Path) -> None:
@@ -82,10 +95,12 @@ def start_from(site: Path, staging: Path, spare: Path, other_pages: Iterable[str
         staging.mkdir(exist_ok=True)
     # The first search bundle is written afresh every build; the old one can be thousands
     # of small files (1.7 s to delete at 10,000 papers), so it is deleted without waiting
-    # for it. The older papers' bundle is kept or copied whole, by its stamp.
+    # for it. The older papers' bundles are kept or copied whole, by their stamps.
     _discard_later(staging / SEARCH_DIR, trash)
-    mirror(site, staging, skip=(SEARCH_DIR, ARCHIVE_DIR))
-    carry_stamped(site / ARCHIVE_DIR, staging / ARCHIVE_DIR, trash)
+    archives = sorted({*archive_dirs(site), *archive_dirs(staging)})
+    mirror(site, staging, skip=(SEARCH_DIR, *archives))
+    for name in archives:
+        carry_stamped(site / name, staging / name, trash)
     for output in other_pages:
         (staging / output).unlink(missing_ok=True)
 

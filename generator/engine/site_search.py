@@ -2,7 +2,8 @@
 their bundles reach the site (engine.search runs Pagefind; publish installs).
 
     SiteSearch        one per exact build: the papers' bundle started as soon as the
-                      papers are read, the older papers' bundle when its stamp changed,
+                      papers are read, the older papers' bundles whose stamps changed
+                      (ArchiveJobs, one after another),
                       the rest of the pages added once planned, installed after MkDocs
     BackgroundSearch  under `digest serve`: the pages are shown at once and the index
                       follows, installed only if no newer build started meanwhile
@@ -19,8 +20,17 @@ from ..errors import DigestError
 from ..model import Paper
 from ..options import SiteOptions
 from ..rendering.plan import SitePlan
-from .publish import ARCHIVE_DIR, ARCHIVE_STAMP, SEARCH_DIR, remove_folder
-from .search import IndexJob, SearchRecord, archive_script, archive_split, archive_stamp, paper_records, search_records
+from .publish import ARCHIVE_STAMP, SEARCH_DIR, archive_dir, archive_dirs, remove_folder
+from .search import (
+    IndexJob,
+    SearchRecord,
+    archive_bundles,
+    archive_script,
+    archive_split,
+    archive_stamp,
+    paper_records,
+    search_records,
+)
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -40,9 +50,9 @@ class SiteSearch:
         self.scratch = scratch
         self.start = start
         self.paper_records: list[SearchRecord] = []  # every paper's, in the order the indexes get them
-        self.archive_stamp: str | None = None  # None: no older papers, so no archive bundle
+        self.archive_stamps: list[str] = []  # one per archive bundle (none: no older papers)
         self._recent: IndexJob | None = None
-        self._archive: IndexJob | None = None  # the older papers' bundle, when it must be made again
+        self._archives: ArchiveJobs | None = None  # the archive bundles that must be made again
 
     def papers_read(self, papers: Sequence[Paper], options: SiteOptions) -> None:
         """Start indexing the papers: Pagefind (seconds at 10,000 papers) then works on the
@@ -52,18 +62,20 @@ class SiteSearch:
             return
         recent, archived = archive_split(papers)
         self._recent = self._job(paper_records(recent, options))
-        if archived:
-            records = paper_records(archived, options)
-            self.archive_stamp = archive_stamp(records, self.language)
-            stamp = self.site_dir / ARCHIVE_DIR / ARCHIVE_STAMP
+        remake = []
+        for number, bundle in enumerate(archive_bundles(archived, options.search_bundle)):
+            records = paper_records(bundle, options)
+            self.archive_stamps.append(archive_stamp(records, self.language))
+            stamp = self.site_dir / archive_dir(number) / ARCHIVE_STAMP
             # A warm build's site holds the bundle already when it was made from the same records.
-            if not (stamp.is_file() and stamp.read_text(encoding="utf-8") == self.archive_stamp):
-                self._archive = self._job(records, data_only=True)
-                self._archive.close()
+            if not (stamp.is_file() and stamp.read_text(encoding="utf-8") == self.archive_stamps[-1]):
+                remake.append((number, records))
+        if remake:
+            self._archives = ArchiveJobs(self.language, self.scratch, remake)
 
     def script(self) -> str:
-        """assets/digest-search.js: it merges the archive's bundle, when there is one."""
-        return archive_script(self.archive_stamp is not None)
+        """assets/digest-search.js: it merges the archive's bundles, when there are some."""
+        return archive_script(len(self.archive_stamps))
 
     @property
     def running(self) -> bool:
@@ -77,28 +89,79 @@ class SiteSearch:
     def install(self) -> None:
         """Wait for the bundles and put them in the site (after MkDocs wrote its pages)."""
         recent, self._recent = self._recent, None
-        archive, self._archive = self._archive, None
+        archives, self._archives = self._archives, None
         try:
             if recent is not None:
                 recent.finish(self.site_dir / SEARCH_DIR)
-            if archive is not None:
-                archive.finish(self.site_dir / ARCHIVE_DIR, stamp=str(self.archive_stamp))
+            if archives is not None:
+                archives.install(self.site_dir, self.archive_stamps)
         finally:
-            if archive is not None:
-                archive.cancel()
-        if self.archive_stamp is None:
-            remove_folder(self.site_dir / ARCHIVE_DIR)  # a digest with no older papers now
+            if archives is not None:
+                archives.cancel()
+        kept = {archive_dir(number) for number in range(len(self.archive_stamps))}
+        for name in archive_dirs(self.site_dir):
+            if name not in kept:
+                remove_folder(self.site_dir / name)  # fewer older papers now
 
     def cancel(self) -> None:
-        for job in (self._recent, self._archive):
-            if job is not None:
-                job.cancel()
-        self._recent = self._archive = None
+        if self._recent is not None:
+            self._recent.cancel()
+        if self._archives is not None:
+            self._archives.cancel()
+        self._recent = self._archives = None
 
-    def _job(self, records: list[SearchRecord], data_only: bool = False) -> IndexJob:
-        job = IndexJob(self.language, scratch=self.scratch, data_only=data_only)
+    def _job(self, records: list[SearchRecord]) -> IndexJob:
+        job = IndexJob(self.language, scratch=self.scratch)
         job.add(records)
         return job
+
+
+class ArchiveJobs:
+    """The archive bundles to make, one Pagefind at a time on a thread of their own (two
+    at once would need twice the memory, on a machine whose other core is busy with
+    MkDocs anyway)."""
+
+    def __init__(self, language: str, scratch: Path, bundles: list[tuple[int, list[SearchRecord]]]) -> None:
+        self._language = language
+        self._scratch = scratch
+        self._bundles = bundles
+        self._made: list[tuple[int, IndexJob]] = []
+        self._lock = threading.Lock()
+        self._cancelled = False
+        self._failure: DigestError | None = None
+        self._thread = threading.Thread(target=self._run, name="digest-search-archive", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        for number, records in self._bundles:
+            with self._lock:
+                if self._cancelled:
+                    return
+                job = IndexJob(self._language, scratch=self._scratch, data_only=True)
+                self._made.append((number, job))
+            job.add(records)
+            job.close()
+            try:
+                job.wait()
+            except DigestError as exc:
+                self._failure = exc
+                return
+
+    def install(self, site_dir: Path, stamps: Sequence[str]) -> None:
+        """Wait for every bundle, and put each in its folder with its stamp."""
+        self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+        for number, job in self._made:
+            job.install(site_dir / archive_dir(number), stamps[number])
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._cancelled = True
+            made = list(self._made)
+        for _, job in made:
+            job.cancel()
+        self._thread.join()
 
 
 def add_rest(job: IndexJob, plan: SitePlan, first: list[SearchRecord], own_pages: Sequence[OwnPage]) -> None:

@@ -367,6 +367,15 @@ def test_a_run_of_warm_builds_equals_clean_builds_at_every_step(
     assert any((project / ".cache" / "digest").glob("spare-*")), "no site was kept for the next build"
 
 
+def build_and_compare(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm `digest build`, then a clean one elsewhere: the two sites are the same."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert digest_build(project, monkeypatch) == 0
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert main(["build", "-q", "--clean", "-d", str(project / "clean")]) == 0
+    assert tree(project / "site") == tree(project / "clean")
+
+
 def test_the_older_papers_search_bundle_is_kept_until_they_change(
         make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     # Papers added before the newest paper's month are searched in a bundle of their own
@@ -379,17 +388,10 @@ def test_the_older_papers_search_bundle_is_kept_until_they_change(
     project = make_project(papers, THEMES)
     site, content = project / "site", project / "content" / "papers"
 
-    def build_and_compare() -> None:
-        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-        assert digest_build(project, monkeypatch) == 0
-        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-        assert main(["build", "-q", "--clean", "-d", str(project / "clean")]) == 0
-        assert tree(site) == tree(project / "clean")
-
     def archived() -> dict[str, str]:
         return {page["url"]: page["content"] for page in BuiltSite(site).search_pages("pagefind-archive")}
 
-    build_and_compare()
+    build_and_compare(project, monkeypatch)
     assert archived() == {"papers/old-graphs/": "Graph networks, in October.",
                           "papers/old-speech/": "Speech recognition (ASR), in October."}
     urls = {page["url"] for page in BuiltSite(site).search_pages()}
@@ -398,17 +400,17 @@ def test_the_older_papers_search_bundle_is_kept_until_they_change(
     made = {p: p.stat().st_mtime_ns for p in (site / "pagefind-archive").rglob("*") if p.is_file()}
 
     (content / "newer.md").write_text(paper_file("Newer Speech", "More ASR.", added="2026-11-20"))
-    build_and_compare()
+    build_and_compare(project, monkeypatch)
     assert {p: p.stat().st_mtime_ns for p in (site / "pagefind-archive").rglob("*") if p.is_file()} == made  # kept
     assert "papers/newer/" in {page["url"] for page in BuiltSite(site).search_pages()}
 
     (content / "old-speech.md").write_text(paper_file("Old Speech", "Edited in November.", added="2026-10-30"))
-    build_and_compare()
+    build_and_compare(project, monkeypatch)
     assert archived()["papers/old-speech/"] == "Edited in November."
 
     for name in ("old-graphs.md", "old-speech.md"):
         (content / name).unlink()
-    build_and_compare()
+    build_and_compare(project, monkeypatch)
     assert not (site / "pagefind-archive").exists()
     assert "mergeIndex" not in (site / "assets" / "digest-search.js").read_text()
 
@@ -425,13 +427,6 @@ def test_each_older_papers_bundle_is_kept_until_its_own_papers_change(
         "  - digest\n", "  - digest:\n      search_bundle: 1\n"))
     site, content = project / "site", project / "content" / "papers"
 
-    def build_and_compare() -> None:
-        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-        assert digest_build(project, monkeypatch) == 0
-        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-        assert main(["build", "-q", "--clean", "-d", str(project / "clean")]) == 0
-        assert tree(site) == tree(project / "clean")
-
     def bundles() -> dict[str, list[str]]:
         return {folder.name: sorted(page["url"] for page in BuiltSite(site).search_pages(folder.name))
                 for folder in sorted(site.glob("pagefind-archive*"))}
@@ -439,19 +434,19 @@ def test_each_older_papers_bundle_is_kept_until_its_own_papers_change(
     def made(bundle: str) -> dict[Path, int]:
         return {p: p.stat().st_mtime_ns for p in (site / bundle).rglob("*") if p.is_file()}
 
-    build_and_compare()
+    build_and_compare(project, monkeypatch)
     assert bundles() == {"pagefind-archive": ["papers/sep-graphs/"], "pagefind-archive-2": ["papers/oct-speech/"]}
     script = (site / "assets" / "digest-search.js").read_text()
     assert "../pagefind-archive/" in script and "../pagefind-archive-2/" in script
     first, second = made("pagefind-archive"), made("pagefind-archive-2")
 
     (content / "oct-speech.md").write_text(paper_file("Oct Speech", "Edited in November.", added="2026-10-30"))
-    build_and_compare()
+    build_and_compare(project, monkeypatch)
     assert made("pagefind-archive") == first  # kept: its paper is the same
     assert made("pagefind-archive-2") != second
     assert [p["content"] for p in BuiltSite(site).search_pages("pagefind-archive-2")] == ["Edited in November."]
 
     (content / "sep-graphs.md").unlink()
-    build_and_compare()
+    build_and_compare(project, monkeypatch)
     assert bundles() == {"pagefind-archive": ["papers/oct-speech/"]}
     assert "../pagefind-archive-2/" not in (site / "assets" / "digest-search.js").read_text()

@@ -58,7 +58,7 @@ class SiteOptions:
     email_subscribers: str = option("subscribers.yml", "who gets the editions, relative to mkdocs.yml")
     email_ledger: str = option("email-ledger.jsonl", "what was delivered, relative to mkdocs.yml")
     email_unsubscribe: str = option("", 'a mailto: or https: address; "" = mailto: the sender')
-    feed_items: int = option(50, "newest items per feed")
+    feed_items: int = option(50, "items per feed, in whole days: the newest day always in full")
     feed_id_authority: str = option("", 'the domain in item ids (tag:...); "" = the host of site_url')
     # Sizes
     latest: int = option(10, 'papers under "Latest additions" on the home page')

@@ -12,7 +12,6 @@ characters XML cannot hold and only ever reaches the XML as escaped text.
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import html
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
@@ -86,10 +85,22 @@ def day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=dt.timezone.utc)
 
 
-def newest(papers: list[Paper], limit: int) -> list[Paper]:
-    """The newest `limit` papers, newest first (model.newest_first)."""
-    # nsmallest equals sorted(...)[:limit], without sorting a whole theme for 50 items.
-    return heapq.nsmallest(max(limit, 0), papers, key=newest_first)
+def whole_days(papers: list[Paper], limit: int) -> list[Paper]:
+    """The papers of the newest days, newest first (model.newest_first): the newest day
+    always in full, then each older day whole while the total stays within `limit`. A
+    feed never holds part of a day: the papers of a day it cut would never reach a
+    subscriber, since the next build's feed starts from a newer day."""
+    ordered = sorted(papers, key=newest_first)
+    held = 0
+    while held < len(ordered):
+        day = ordered[held].added
+        end = held
+        while end < len(ordered) and ordered[end].added == day:
+            end += 1
+        if held and end > max(limit, 0):
+            break
+        held = end
+    return ordered[:held]
 
 
 def _http_url(url: str) -> str | None:
@@ -136,7 +147,7 @@ class FeedSpec:
     page_url: str  # absolute: the site or theme page
     rss_path: str  # output paths, site-relative
     atom_path: str
-    papers: tuple[Paper, ...]  # already ordered and cut to the limit
+    papers: tuple[Paper, ...]  # newest first, whole days (whole_days)
 
 
 def _build(spec: FeedSpec, options: SiteOptions, items: dict[str, _Item]) -> tuple[bytes, bytes]:
@@ -245,7 +256,7 @@ def feed_specs(analysis: Analysis, options: SiteOptions) -> list[FeedSpec]:
         description=options.intro.strip() or f"New papers in {site_name}, newest first.",
         page_url=absolute_url(site_url, options.home_url),
         rss_path=options.feed_rss, atom_path=options.feed_atom,
-        papers=tuple(newest(list(analysis.digest.papers), limit)),
+        papers=tuple(whole_days(list(analysis.digest.papers), limit)),
     )]
     for theme in analysis.grouping.themes:
         members = [analysis.digest.paper(slug) for slug in analysis.grouping.members.get(theme.slug, ())]
@@ -255,7 +266,7 @@ def feed_specs(analysis: Analysis, options: SiteOptions) -> list[FeedSpec]:
             page_url=absolute_url(site_url, options.theme_url.format(slug=theme.slug)),
             rss_path=options.theme_feed_rss.format(slug=theme.slug),
             atom_path=options.theme_feed_atom.format(slug=theme.slug),
-            papers=tuple(newest(members, limit)),
+            papers=tuple(whole_days(members, limit)),
         ))
     return specs
 

@@ -181,8 +181,9 @@ def _generator(spec: FeedSpec, options: SiteOptions, items: dict[str, _Item],
     # Sets Atom <updated> and RSS <lastBuildDate>, which feedgen would take from the clock.
     newest = max((p.added for p in spec.papers), default=None)
     fg.updated(day_start(newest) if newest else EMPTY_FEED_DATE)
+    scheme = absolute_url(options.site_url, options.themes_url)
     for paper in spec.papers:
-        _add_item(fg, paper, items[paper.slug], rss)
+        _add_item(fg, paper, items[paper.slug], rss, scheme)
     return fg
 
 
@@ -207,7 +208,7 @@ class _Item:
     summary: str
     when: dt.datetime
     authors: tuple[str, ...]
-    categories: tuple[tuple[str, str], ...]  # (theme slug, label)
+    categories: tuple[str, ...]  # its themes' titles
 
 
 def _item(paper: Paper, analysis: Analysis, options: SiteOptions, theme_titles: dict[str, str]) -> _Item:
@@ -220,14 +221,14 @@ def _item(paper: Paper, analysis: Analysis, options: SiteOptions, theme_titles: 
     categories = []
     for membership in analysis.grouping.themes_of(paper.slug):
         label = one_line(theme_titles.get(membership.theme, membership.theme))
-        categories.append((membership.theme, label or membership.theme))
+        categories.append(label or membership.theme)
     return _Item(id=feed_item_id(paper, options.site_url, options.feed_id_authority), page=page, links=links,
                  summary=html_summary(paper.abstract), when=day_start(paper.added),
                  authors=tuple(name for name in (one_line(a) for a in paper.authors) if name),
                  categories=tuple(categories))
 
 
-def _add_item(fg: FeedGenerator, paper: Paper, item: _Item, rss: bool) -> None:
+def _add_item(fg: FeedGenerator, paper: Paper, item: _Item, rss: bool, scheme: str) -> None:
     entry = fg.add_entry(order="append")  # the default prepends, which would reverse the order
     entry.id(item.id)
     entry.title(_title_text(paper.title, rss) or paper.slug)
@@ -240,8 +241,10 @@ def _add_item(fg: FeedGenerator, paper: Paper, item: _Item, rss: bool) -> None:
     if item.authors:
         entry.author([{"name": name} for name in item.authors])
         entry.dc.dc_creator(list(item.authors))
-    for term, label in item.categories:
-        entry.category(term=term, label=label)
+    # The same value in both formats: the theme's title (RSS has no separate label; feedgen
+    # writes a label as RSS's value), in the site's themes as the scheme (RSS: domain).
+    for title in item.categories:
+        entry.category(term=title, scheme=scheme, label=title)
 
 
 # --------------------------------------------------------------------------- all feeds
@@ -268,6 +271,26 @@ def feed_specs(analysis: Analysis, options: SiteOptions) -> list[FeedSpec]:
             atom_path=options.theme_feed_atom.format(slug=theme.slug),
             papers=tuple(whole_days(members, limit)),
         ))
+    return specs
+
+
+def author_specs(analysis: Analysis, options: SiteOptions) -> list[FeedSpec]:
+    """A feed per author, by the slug of their page (not listed in the OPML: a digest
+    has thousands of authors)."""
+    site_name = one_line(options.site_name)
+    papers: dict[str, list[Paper]] = {}
+    for paper in analysis.digest.papers:
+        for name in dict.fromkeys(paper.authors):
+            papers.setdefault(name, []).append(paper)
+    specs = []
+    for name in sorted(papers):
+        slug = analysis.author_slugs[name]
+        specs.append(FeedSpec(
+            key=f"author/{slug}", title=f"{one_line(name)} — {site_name}",
+            description=f"New papers by {one_line(name)} in {site_name}.",
+            page_url=absolute_url(options.site_url, options.author_url.format(slug=slug)),
+            rss_path=options.author_feed_rss.format(slug=slug), atom_path=options.author_feed_atom.format(slug=slug),
+            papers=tuple(whole_days(papers[name], options.feed_items))))
     return specs
 
 
@@ -308,13 +331,14 @@ def plan_feeds(analysis: Analysis, options: SiteOptions) -> dict[str, bytes]:
     theme_titles = {t.slug: t.title for t in (*analysis.digest.themes, *analysis.grouping.themes)}
     specs = feed_specs(analysis, options)
     retired = retired_specs(specs, analysis, options)  # served, not announced in the OPML
+    authors = author_specs(analysis, options)  # likewise
     items: dict[str, _Item] = {}
-    for spec in specs:
+    for spec in (*specs, *authors):
         for paper in spec.papers:
             if paper.slug not in items:
                 items[paper.slug] = _item(paper, analysis, options, theme_titles)
     files: dict[str, bytes] = {}
-    for spec in (*specs, *retired):
+    for spec in (*specs, *retired, *authors):
         files[spec.rss_path], files[spec.atom_path] = _build(spec, options, items)
     files[options.opml] = opml(specs + edition_specs(analysis, options), options)
     return files | plan_edition_feeds(analysis, options)

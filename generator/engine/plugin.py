@@ -7,7 +7,8 @@
     on_page_*  give each planned page its title and pre-rendered HTML (no Markdown pass)
     on_post_build  record the outputs; install the search index (site_search.py)
     on_serve   also watch templates/ (MkDocs already watches the content folder), and
-               the file a preview touches to ask for the exact build
+               the file a preview touches to ask for the exact build; a failed rebuild
+               serves the last good site with its error on every page (serve_errors.py)
 
 So plain `mkdocs build`, `mkdocs serve` and `mkdocs gh-deploy` work as they are. A
 DigestError from any event reaches MkDocs once, as its PluginError (`_reported`),
@@ -49,6 +50,7 @@ from ..rendering.plan import FeedLink, PlannedPage, SitePlan, feed_links, source
 from ..rendering.templates import default_templates
 from .cache import CACHE_DIR, PageCache, fingerprint, page_hash
 from .publish import remove_outputs
+from .serve_errors import show_build_errors
 from .site_search import BackgroundSearch, OwnPage, SiteSearch
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -362,7 +364,7 @@ class DigestPlugin(BasePlugin[base.LegacyConfig]):  # type: ignore[no-untyped-ca
         request.parent.mkdir(parents=True, exist_ok=True)
         server.watch(str(request.parent))
         self._rebuild_request = request
-        return server
+        return show_build_errors(server)  # a failed rebuild: the last good site, with its error
 
 
 # Errors are caught once, here: every event of the plugin reports a DigestError to MkDocs.

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,8 @@ import yaml
 from generator.cli import main
 from generator.content import check_content, load_digest
 from generator.errors import ContentError
-from tests.conftest import paper_file
+from generator.synthetic import synthetic_papers
+from tests.conftest import MKDOCS_YML, REPO, paper_file
 
 QUOTE_HINT = ("put a value that contains ': ' or ' #', or starts with one of [ { * & ! | > ' \" % @ `, "
               "in double quotes")
@@ -87,14 +90,10 @@ def test_no_strict_lets_warnings_pass(check: Checker) -> None:
 def test_check_fails_exactly_when_the_build_fails(make_project: Callable[..., Path], strict: bool,
                                                   content: str) -> None:
     # The real `digest build` and `digest check`, on one project; mkdocs.yml's `strict` decides both.
-    import subprocess
-    import sys
-
-    from tests.conftest import MKDOCS_YML
-
     papers = {"x": UNKNOWN_KEY if content == "unknown key" else GOOD}
     themes = [{"slug": "graphs", "title": "Graphs", "match": ["graph", "sheaf" if content == "drift" else "graphs"]}]
-    project = make_project(papers, themes, mkdocs_yml=MKDOCS_YML.replace("strict: true", f"strict: {str(strict).lower()}"))
+    config = MKDOCS_YML.replace("strict: true", f"strict: {str(strict).lower()}")
+    project = make_project(papers, themes, mkdocs_yml=config)
     results = [subprocess.run([sys.executable, "-m", "generator.cli", command, *extra], cwd=project,
                               capture_output=True, text=True).returncode
                for command, extra in (("check", []), ("build", ["-q"]))]
@@ -104,12 +103,8 @@ def test_check_fails_exactly_when_the_build_fails(make_project: Callable[..., Pa
 
 def test_check_counts_the_automatic_themes_the_build_makes(check: Checker) -> None:
     # No themes.yml: every theme is automatic (the issue saw "0 themes" here).
-    from generator.synthetic import synthetic_papers
-    from generator.content import load_digest as load
-    from tests.conftest import REPO
-
     papers = {f"{p.slug}.md": paper_file(p.title, p.abstract, id=p.id, added=p.added.isoformat())
-              for p in synthetic_papers(load(REPO / "content").papers, 60)}
+              for p in synthetic_papers(load_digest(REPO / "content").papers, 60)}
     code, err = check(papers)
     assert code == 0
     *_, summary = err

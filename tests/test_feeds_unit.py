@@ -16,7 +16,15 @@ from generator.errors import BuildError
 from generator.identifiers import strip_arxiv_version
 from generator.model import Digest, Link, Paper, Theme
 from generator.options import SiteOptions
-from generator.rendering.feeds import EMPTY_FEED_DATE, feed_item_id, plan_feeds
+from generator.rendering.feeds import (
+    EMPTY_FEED_DATE,
+    _build,
+    _item,
+    author_specs,
+    feed_item_id,
+    plan_feeds,
+    small_feeds,
+)
 
 SITE = "https://digest.example.org/sub/"
 HOSTILE_TITLE = "<script>alert(1)</script> Diffusion & <b>friends</b>"
@@ -180,6 +188,23 @@ def test_rss_and_atom_carry_the_same_categories(files: dict[str, bytes], feed: s
     for one, other in zip(rss, atom):
         assert [(t["term"], t["scheme"]) for t in one.get("tags", [])] == \
             [(t["term"], t["scheme"]) for t in other.get("tags", [])], one.id
+
+
+def test_author_feeds_are_the_bytes_feedgen_writes_for_each() -> None:
+    # small_feeds writes thousands of author feeds from one feedgen feed per format: each must
+    # be exactly the feed _build (feedgen, one feed at a time) writes for it.
+    names = ("<script>Ada & \"Bob\"</script>", "Ünï Cödé", "Alan Turing")
+    items = tuple(paper(f"diffusion-{i}", dt.date(2026, 1, 1 + i % 3), HOSTILE_TITLE if i == 2 else "",
+                        abstract="diffusion", authors=names[: 1 + i % 3]) for i in range(7))
+    analysis, options = build(items, feed_items=2, site_url="https://digest.example.org/a&b/")
+    specs = author_specs(analysis, options)
+    assert len(specs) == 3 and all(spec.papers for spec in specs)
+    entries = {p.slug: _item(p, analysis, options, {}) for p in items}
+    fast = small_feeds(specs, options, entries)
+    for spec in specs:
+        assert (fast[spec.rss_path], fast[spec.atom_path]) == _build(spec, options, entries), spec.key
+        assert [e.link for e in parse(fast[spec.atom_path]).entries] == \
+            [f"https://digest.example.org/a&b/papers/{p.slug}/" for p in spec.papers]
 
 
 def test_a_feed_holds_whole_days() -> None:

@@ -40,12 +40,15 @@ class SiteOptions:
     paper_url: str = option("papers/{slug}/", "a paper's page")
     archive_url: str = option("archive/", "the archive by date")
     author_url: str = option("authors/{slug}/", "an author's page")
+    authors_url: str = option("authors/", "the authors index")
     theme_bib: str = option("themes/{slug}/papers.bib", "a theme's papers as BibTeX")
     # Feed paths
     feed_rss: str = option("feed.xml", "the digest's feeds")
     feed_atom: str = option("atom.xml", "")
     theme_feed_rss: str = option("themes/{slug}/feed.xml", "a theme's feeds")
     theme_feed_atom: str = option("themes/{slug}/atom.xml", "")
+    author_feed_rss: str = option("authors/{slug}/feed.xml", "an author's feeds")
+    author_feed_atom: str = option("authors/{slug}/atom.xml", "")
     opml: str = option("feeds.opml", "every feed, to subscribe to all at once")
     # Daily editions: the papers added on one day; {date} is YYYY-MM-DD
     editions_url: str = option("editions/", "the editions index")
@@ -59,7 +62,7 @@ class SiteOptions:
     email_subscribers: str = option("subscribers.yml", "who gets the editions, relative to mkdocs.yml")
     email_ledger: str = option("email-ledger.jsonl", "what was delivered, relative to mkdocs.yml")
     email_unsubscribe: str = option("", 'a mailto: or https: address; "" = mailto: the sender')
-    feed_items: int = option(50, "newest items per feed")
+    feed_items: int = option(50, "items per feed, in whole days: the newest day always in full")
     feed_id_authority: str = option("", 'the domain in item ids (tag:...); "" = the host of site_url')
     # Sizes
     latest: int = option(10, 'papers under "Latest additions" on the home page')
@@ -79,7 +82,7 @@ def plugin_options() -> list[dataclasses.Field[Any]]:
 
 # Options that must name one page or file per slug, and URLs that must be directory URLs.
 SLUG_FORMATS = ("paper_url", "theme_url", "author_url", "theme_bib", "theme_feed_rss", "theme_feed_atom",
-                "theme_editions_rss", "theme_editions_atom")
+                "author_feed_rss", "author_feed_atom", "theme_editions_rss", "theme_editions_atom")
 
 
 def readme_block() -> str:

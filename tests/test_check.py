@@ -1,12 +1,16 @@
 """`digest check`: every content problem as `path:line: what is wrong; what to do`, exact text.
 
 Each test writes a small project (tests/conftest.py make_project), runs the real
-command in it and compares stderr line by line. Errors exit 1; warnings alone exit 0.
+command in it and compares stderr line by line. Errors exit 1; warnings alone exit 1
+under strict (mkdocs.yml's, or --strict), as the build fails, and 0 without.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +21,8 @@ import yaml
 from generator.cli import main
 from generator.content import check_content, load_digest
 from generator.errors import ContentError
-from tests.conftest import paper_file
+from generator.synthetic import synthetic_papers
+from tests.conftest import MKDOCS_YML, REPO, paper_file
 
 QUOTE_HINT = ("put a value that contains ': ' or ' #', or starts with one of [ { * & ! | > ' \" % @ `, "
               "in double quotes")
@@ -31,9 +36,10 @@ Checker = Callable[..., tuple[int, list[str]]]
 @pytest.fixture
 def check(make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
           capsys: pytest.CaptureFixture[str]) -> Checker:
-    """check(papers={name: text or bytes}, themes=list or text or None) -> (exit code, stderr lines)."""
+    """check(papers={name: text or bytes}, themes=list or text or None, *arguments) -> (exit code, stderr
+    lines). The project's mkdocs.yml sets `strict: true`, as the bundled one does."""
 
-    def run(papers: dict[str, str | bytes], themes: Any = None) -> tuple[int, list[str]]:
+    def run(papers: dict[str, str | bytes], themes: Any = None, *args: str) -> tuple[int, list[str]]:
         project = make_project({})
         for name, text in papers.items():
             path = project / "content" / "papers" / name
@@ -47,7 +53,7 @@ def check(make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
             (project / "content" / "themes.yml").write_text(themes, encoding="utf-8")
         monkeypatch.chdir(project)
         capsys.readouterr()
-        code = main(["check"])
+        code = main(["check", *args])
         return code, capsys.readouterr().err.splitlines()
 
     return run
@@ -62,6 +68,49 @@ def front(*lines: str, body: str = "An abstract.") -> str:
 
 def test_clean_content_passes(check: Checker) -> None:
     assert check({"good.md": GOOD}, THEMES[:1]) == (0, ["1 papers, 1 themes: OK"])
+
+
+UNKNOWN_KEY = front('id: "x"', "title: Graph X", "autors: [Ada]", "added: 2026-11-20", body="We study graphs.")
+UNKNOWN_KEY_WARNING = "content/papers/x.md:4: warning: unknown key 'autors' is ignored; did you mean 'authors'?"
+
+
+def test_a_warning_fails_check_under_strict_as_it_fails_the_build(check: Checker) -> None:
+    strict_failure = ("0 error(s), 1 warning(s); strict (mkdocs.yml, or --strict): the build fails on the 1 "
+                      "warning(s) too; fix them, or pass --no-strict")
+    assert check({"x.md": UNKNOWN_KEY}) == (1, [UNKNOWN_KEY_WARNING, strict_failure])  # mkdocs.yml: strict
+
+
+def test_no_strict_lets_warnings_pass(check: Checker) -> None:
+    assert check({"x.md": UNKNOWN_KEY}, None, "--no-strict") == (
+        0, [UNKNOWN_KEY_WARNING, "1 papers, 1 themes (0 curated, 1 automatic): OK (1 warning(s))"])
+
+
+@pytest.mark.parametrize("strict", [True, False])
+@pytest.mark.parametrize("content", ["unknown key", "drift", "clean"])
+def test_check_fails_exactly_when_the_build_fails(make_project: Callable[..., Path], strict: bool,
+                                                  content: str) -> None:
+    # The real `digest build` and `digest check`, on one project; mkdocs.yml's `strict` decides both.
+    papers = {"x": UNKNOWN_KEY if content == "unknown key" else GOOD}
+    themes = [{"slug": "graphs", "title": "Graphs", "match": ["graph", "sheaf" if content == "drift" else "graphs"]}]
+    config = MKDOCS_YML.replace("strict: true", f"strict: {str(strict).lower()}")
+    project = make_project(papers, themes, mkdocs_yml=config)
+    results = [subprocess.run([sys.executable, "-m", "generator.cli", command, *extra], cwd=project,
+                              capture_output=True, text=True).returncode
+               for command, extra in (("check", []), ("build", ["-q"]))]
+    assert results[0] == results[1], results
+    assert results[0] == (1 if strict and content == "unknown key" else 0)
+
+
+def test_check_counts_the_automatic_themes_the_build_makes(check: Checker) -> None:
+    # No themes.yml: every theme is automatic (the issue saw "0 themes" here).
+    papers = {f"{p.slug}.md": paper_file(p.title, p.abstract, id=p.id, added=p.added.isoformat())
+              for p in synthetic_papers(load_digest(REPO / "content").papers, 60)}
+    code, err = check(papers)
+    assert code == 0
+    *_, summary = err
+    found = re.fullmatch(r"60 papers, (\d+) themes \(0 curated, (\d+) automatic\): OK", summary)
+    assert found is not None, summary
+    assert found[1] == found[2] and int(found[2]) >= 2
 
 
 # --------------------------------------------------------------------------- unreadable files
@@ -258,25 +307,27 @@ def test_file_names_must_be_valid_slugs(check: Checker) -> None:
 
 
 def test_files_that_are_not_papers_are_warned_about_never_silently_skipped(check: Checker) -> None:
-    code, err = check({"good.md": GOOD, "notes.txt": "x", "draft.MD": GOOD, ".hidden.md.swp": "x"})
+    code, err = check({"good.md": GOOD, "notes.txt": "x", "draft.MD": GOOD, ".hidden.md.swp": "x"}, None,
+                      "--no-strict")
     assert code == 0
     warning = ("warning: not a paper file, so it is not read; a paper file is named <slug>.md: rename it, "
                "or move it out of papers/")
     assert err == [f"content/papers/draft.MD: {warning}", f"content/papers/notes.txt: {warning}",
-                   "1 papers, 0 themes: OK (2 warning(s))"]
+                   "1 papers, 1 themes (0 curated, 1 automatic): OK (2 warning(s))"]
 
 
 # --------------------------------------------------------------------------- keys
 
 
 def test_unknown_keys_are_warnings_naming_the_closest_key(check: Checker) -> None:
-    code, err = check({"x.md": front('id: "x"', "title: X", "autors: [Ada]", "foo: bar", "added: 2026-11-20")})
+    code, err = check({"x.md": front('id: "x"', "title: X", "autors: [Ada]", "foo: bar", "added: 2026-11-20")},
+                      None, "--no-strict")
     assert code == 0
     assert err == [
         "content/papers/x.md:4: warning: unknown key 'autors' is ignored; did you mean 'authors'?",
         "content/papers/x.md:5: warning: unknown key 'foo' is ignored; known keys: id, title, authors, "
         "published, added, links, arxiv, doi, categories, journal_ref, themes, source",
-        "1 papers, 0 themes: OK (2 warning(s))",
+        "1 papers, 1 themes (0 curated, 1 automatic): OK (2 warning(s))",
     ]
 
 

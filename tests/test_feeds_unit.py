@@ -16,7 +16,15 @@ from generator.errors import BuildError
 from generator.identifiers import strip_arxiv_version
 from generator.model import Digest, Link, Paper, Theme
 from generator.options import SiteOptions
-from generator.rendering.feeds import EMPTY_FEED_DATE, feed_item_id, plan_feeds
+from generator.rendering.feeds import (
+    EMPTY_FEED_DATE,
+    _build,
+    _item,
+    author_specs,
+    feed_item_id,
+    plan_feeds,
+    small_feeds,
+)
 
 SITE = "https://digest.example.org/sub/"
 HOSTILE_TITLE = "<script>alert(1)</script> Diffusion & <b>friends</b>"
@@ -75,8 +83,13 @@ def parse(data: bytes) -> feedparser.FeedParserDict:
     return parsed
 
 
+# A feed per author (not in the OPML).
+AUTHOR_PATHS = tuple(f"authors/{slug}/{name}" for slug in ("ada-lovelace", "alan-turing")
+                     for name in ("feed.xml", "atom.xml"))
+
+
 def test_every_feed_and_the_opml_are_planned(files: dict[str, bytes]) -> None:
-    assert set(files) == {*FEED_PATHS, *EDITION_PATHS, "feeds.opml"}
+    assert set(files) == {*FEED_PATHS, *EDITION_PATHS, *AUTHOR_PATHS, "feeds.opml"}
     assert all(isinstance(data, bytes) and data.startswith(b"<?xml") for data in files.values())
 
 
@@ -129,7 +142,8 @@ def test_item_details(files: dict[str, bytes]) -> None:
     assert entry.title == "Diffusion for images"
     assert entry.id == "tag:digest.example.org,2026:paper/2401.00001"  # no arXiv version
     assert [a["name"] for a in entry.authors] == ["Ada Lovelace", "Alan Turing"]
-    assert [(t["term"], t["label"]) for t in entry.tags] == [("diffusion", "Diffusion models")]
+    assert [(t["term"], t["scheme"], t["label"]) for t in entry.tags] == [
+        ("Diffusion models", f"{SITE}themes/", "Diffusion models")]
     links = [(link["rel"], link["href"], link.get("title")) for link in entry.links]
     assert links == [
         ("alternate", f"{SITE}papers/diffusion-one/", None),
@@ -164,6 +178,47 @@ def test_item_id_survives_a_new_arxiv_version_and_a_new_slug() -> None:
         analysis, options = build((item,))
         ids.append(parse(plan_feeds(analysis, options)["atom.xml"]).entries[0].id)
     assert ids[0] == ids[1]
+
+
+@pytest.mark.parametrize("feed", ["", "themes/diffusion/", "authors/ada-lovelace/"])
+def test_rss_and_atom_carry_the_same_categories(files: dict[str, bytes], feed: str) -> None:
+    rss, atom = (parse(files[feed + name]).entries for name in ("feed.xml", "atom.xml"))
+    assert [e.id for e in rss] == [e.id for e in atom]
+    assert any(e.tags for e in rss)
+    for one, other in zip(rss, atom):
+        assert [(t["term"], t["scheme"]) for t in one.get("tags", [])] == \
+            [(t["term"], t["scheme"]) for t in other.get("tags", [])], one.id
+
+
+def test_author_feeds_are_the_bytes_feedgen_writes_for_each() -> None:
+    # small_feeds writes thousands of author feeds from one feedgen feed per format: each must
+    # be exactly the feed _build (feedgen, one feed at a time) writes for it.
+    names = ("<script>Ada & \"Bob\"</script>", "Ünï Cödé", "Alan Turing")
+    items = tuple(paper(f"diffusion-{i}", dt.date(2026, 1, 1 + i % 3), HOSTILE_TITLE if i == 2 else "",
+                        abstract="diffusion", authors=names[: 1 + i % 3]) for i in range(7))
+    analysis, options = build(items, feed_items=2, site_url="https://digest.example.org/a&b/")
+    specs = author_specs(analysis, options)
+    assert len(specs) == 3 and all(spec.papers for spec in specs)
+    entries = {p.slug: _item(p, analysis, options, {}) for p in items}
+    fast = small_feeds(specs, options, entries)
+    for spec in specs:
+        assert (fast[spec.rss_path], fast[spec.atom_path]) == _build(spec, options, entries), spec.key
+        assert [e.link for e in parse(fast[spec.atom_path]).entries] == \
+            [f"https://digest.example.org/a&b/papers/{p.slug}/" for p in spec.papers]
+
+
+def test_a_feed_holds_whole_days() -> None:
+    # Days of 2, 2 and 3 papers, newest first, and room for 5: the third day would not
+    # fit whole, so the feed stops after the second (never a part of a day).
+    days = [dt.date(2026, 1, 5)] * 2 + [dt.date(2026, 1, 4)] * 2 + [dt.date(2026, 1, 3)] * 3
+    items = tuple(paper(f"diffusion-{i}", day, abstract="diffusion") for i, day in enumerate(days))
+    analysis, options = build(items, feed_items=5)
+    for path in ("feed.xml", "atom.xml", "themes/diffusion/feed.xml"):
+        links = [e.link for e in parse(plan_feeds(analysis, options)[path]).entries]
+        assert links == [f"{SITE}papers/diffusion-{i}/" for i in range(4)], path
+    # A newest day larger than feed_items is held in full.
+    analysis, options = build(items, feed_items=1)
+    assert len(parse(plan_feeds(analysis, options)["atom.xml"]).entries) == 2
 
 
 def test_limit_keeps_the_newest(files: dict[str, bytes]) -> None:

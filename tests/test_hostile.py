@@ -74,7 +74,8 @@ LOOKALIKES = {
 _NEUTRAL = str.maketrans(LOOKALIKES)
 
 # Attributes whose value is text for people (a title, a label), not structure.
-TEXT_ATTRIBUTES = {"title", "aria-label", "alt", "content", "value", "placeholder", "label"}
+# ("term": an Atom category's value, the theme's title, as in RSS.)
+TEXT_ATTRIBUTES = {"title", "aria-label", "alt", "content", "value", "placeholder", "label", "term"}
 # Elements that content must never add, whatever the control site holds.
 FORBIDDEN = {"textarea", "iframe", "object", "embed", "base", "style", "frame", "applet"}
 

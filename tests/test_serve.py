@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -116,7 +117,7 @@ def test_serve_shows_an_edit_at_once_then_builds_the_exact_site(served: tuple[Pa
     config.write_text(config.read_text().replace("https://digest.example.org/", root))
     subprocess.run([sys.executable, "-m", "generator.cli", "build", "-q"], cwd=clean, check=True)
     pages = sorted((clean / "site").rglob("index.html"))
-    assert len(pages) == 7  # home, themes, archive, the theme, the paper, the editions and the day's
+    assert len(pages) == 8  # home, themes, archive, the theme, the paper, the editions, the day's, authors
     for page in pages:
         url = root + page.parent.relative_to(clean / "site").as_posix() + "/"
         assert without_livereload(fetch(url.replace(root + "./", root)) or "") == page.read_text(), url
@@ -153,3 +154,27 @@ def without_livereload(html: str) -> str:
     """The page as written: the server adds one script just before </body>."""
     end = html.rindex("</body>")
     return html[:html.rindex("<script>", 0, end)] + html[end:]
+
+
+def test_a_broken_edit_serves_the_last_good_site_with_the_error_on_every_page(served: tuple[Path, str]) -> None:
+    # MkDocs' server held every request until a rebuild succeeded: a bad date made pages hang.
+    project, root = served
+    page = root + "papers/graph-networks/"
+    wait_for(page, "We study graphs.")
+    paper = project / "content" / "papers" / "graph-networks.md"
+    good = paper.read_text()
+    # A bad date, written as markup: the banner shows it as text.
+    broken = re.sub(r"(?m)^added: .*$", 'added: "<b>2026-13-01</b>"', good).replace("We study graphs.", "Edited.")
+    assert broken != good.replace("We study graphs.", "Edited.")
+    paper.write_text(broken)
+    wait_for(page, 'id="digest-build-error"')  # each request answered within fetch's 5 s
+    for url in (page, root, root + "themes/graphs/"):
+        served_page = fetch(url) or ""
+        banner = served_page[served_page.index('id="digest-build-error"'):]
+        assert "content/papers/graph-networks.md:" in banner and "&lt;b&gt;2026-13-01&lt;/b&gt;" in banner, url
+        assert "<b>" not in banner, url
+        assert "We study graphs." in served_page or url != page  # the last good page, not the broken edit
+    paper.write_text(good.replace("We study graphs.", "We study graphs, fixed."))
+    wait_for(page, "We study graphs, fixed.")
+    for url in (page, root):
+        assert 'id="digest-build-error"' not in (fetch(url) or ""), url

@@ -88,7 +88,7 @@ def test_home_lists_latest_and_every_theme_with_count(bundled_site: BuiltSite, g
 def test_archive_lists_every_paper_once(bundled_site: BuiltSite, paper_slugs) -> None:
     linked = [t for t in bundled_site.internal_links("archive/", article_only=True) if t.startswith("papers/")]
     assert sorted(linked) == [f"papers/{s}/" for s in paper_slugs]
-    assert bundled_site.article("archive/").find("ul", id="2026-11-26") is not None
+    assert bundled_site.article("archive/").find("h3", id="2026-11-26") is not None  # the day's anchor
 
 
 def test_paper_page_shows_abstract_links_related_and_neighbours(bundled_site: BuiltSite) -> None:

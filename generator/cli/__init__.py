@@ -35,8 +35,12 @@ def _add_config_option(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="digest", description="Build a research digest site.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser = argparse.ArgumentParser(
+        prog="digest", description="Build a research digest site.",
+        epilog="Run `digest COMMAND --help` for a command's options; README.md says more.")
+    parser.add_argument("--version", action="version", version=f"digest (research-digest) {_version()}")
+    # Not required: `digest` alone prints the commands and what each does (main).
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     build = commands.add_parser("build", help="validate content and build the site into site/")
     _add_config_option(build)
@@ -49,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config_option(serve)
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="address (default 127.0.0.1:8000)")
 
-    check = commands.add_parser("check", help="validate content without building")
+    check = commands.add_parser("check", help="validate content without building; fails when the build would")
+    check.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None,
+                       help="fail on warnings too (default: mkdocs.yml's `strict`, as the build does)")
     _add_config_option(check)
 
     themes = commands.add_parser("themes", help="help with the taxonomy in content/themes.yml")
@@ -108,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
                                   "(a phrase, or /regex/); repeatable")
         command.add_argument("--exclude", action="append", default=[], metavar="KEYWORD",
                              help="leave out papers with any of these keywords (a phrase, or /regex/); repeatable")
+        command.add_argument("--dry-run", action="store_true",
+                             help="print what would be added and merged; write nothing")
         command.add_argument("--category", action="append", default=[], metavar="CAT",
                              help="keep only papers in these arXiv categories (cs.LG, or cs for all cs.*); "
                                   "repeatable")
@@ -115,8 +123,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("research-digest")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
     # Each command imports what it needs when it runs: MkDocs, numpy and scikit-learn cost
     # seconds that `digest check` or `digest --help` need not pay.
     try:
@@ -128,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             return serve(args.config_file, dev_addr=args.dev_addr)
         if args.command == "check":
             from .commands import check
-            return check(args.config_file)
+            return check(args.config_file, strict=args.strict)
         if args.command == "themes":
             from .commands import themes
             return themes(args.config_file, args.action, write=getattr(args, "write", False))
@@ -149,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
                 added=args.added or dt.date.today(), include=tuple(args.include),
                 exclude=tuple(args.exclude), categories=tuple(args.category),
                 query=getattr(args, "query", None), max_results=getattr(args, "max_results", 100),
-                day=getattr(args, "date", None))
+                day=getattr(args, "date", None), dry_run=args.dry_run)
             return import_papers(args.config_file, args.format, args.file, options)
     except DigestError as exc:
         print(f"error: {exc}" if "\n" not in str(exc) else str(exc), file=sys.stderr)

@@ -12,27 +12,53 @@ from typing import Any
 
 from ..content import AUTO_THEMES_FILE, check_content, load_digest
 from ..content.auto_themes import write_recorded
-from ..engine.config import content_dir_from_file
+from ..engine.config import content_dir_from_file, strict_from_file
 from ..errors import ContentError, DigestError, ImportError_
 from ..importing import IMPORTERS
 from ..importing.fetch import fetch_arxiv, fetch_hf_daily
 from ..importing.merge import apply_import, load_existing, make_filter, plan_import
-from ..model import RetiredTheme
+from ..model import Digest, RetiredTheme
 from ..phrases import Matchers
 
 
-def check(config_file: Path) -> int:
-    digest, problems = check_content(content_dir_from_file(config_file))
+def check(config_file: Path, strict: bool | None = None) -> int:
+    """Fails exactly when the build would on the content: on an error, and under strict
+    (mkdocs.yml's `strict`, unless `strict` says otherwise) on a warning the build prints.
+    Drift (a phrase matching no paper now) is listed, but a build does not warn of it."""
+    content_dir = content_dir_from_file(config_file)
+    if strict is None:
+        strict = strict_from_file(config_file)
+    matchers = Matchers()
+    digest, problems = check_content(content_dir, matchers=matchers)
     for problem in problems:
         print(problem, file=sys.stderr)
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
-    if errors:
-        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    failing = sum(1 for p in problems if p.severity == "warning" and not p.drift) if strict else 0
+    if errors or failing:
+        print(f"{errors} error(s), {warnings} warning(s)"
+              + (f"; strict (mkdocs.yml, or --strict): the build fails on the {failing} warning(s) too; "
+                 "fix them, or pass --no-strict" if failing and not errors else ""), file=sys.stderr)
         return 1
-    print(f"{len(digest.papers)} papers, {len(digest.themes)} themes: OK"
+    curated, automatic = _theme_counts(digest, matchers)
+    print(f"{len(digest.papers)} papers, {curated + automatic} themes"
+          + (f" ({curated} curated, {automatic} automatic)" if automatic else "") + ": OK"
           + (f" ({warnings} warning(s))" if warnings else ""), file=sys.stderr)
     return 0
+
+
+def _theme_counts(digest: Digest, matchers: Matchers) -> tuple[int, int]:
+    """(curated, automatic) themes, as the build makes them; TF-IDF and clustering only
+    when some paper is in no curated theme."""
+    from ..analysis.grouping import group, group_curated
+
+    if all(group_curated(digest, matchers).values()):
+        return len(digest.themes), 0
+    from ..analysis.tfidf import tfidf_matrix
+
+    grouping = group(digest, *tfidf_matrix(digest.papers), matchers=matchers)
+    automatic = sum(1 for t in grouping.themes if t.automatic)
+    return len(grouping.themes) - automatic, automatic
 
 
 def themes(config_file: Path, action: str, write: bool = False) -> int:
@@ -99,6 +125,7 @@ class ImportOptions:
     query: str | None = None  # arxiv: fetch instead of reading a file
     max_results: int = 100
     day: dt.date | None = None  # hf-daily: fetch instead of reading a file
+    dry_run: bool = False  # print what would be added; write nothing
 
 
 def _read_input(path: Path) -> str:
@@ -126,23 +153,38 @@ def import_papers(config_file: Path, fmt: str, path: Path | None, options: Impor
     else:  # pragma: no cover - argparse requires one of them
         raise ImportError_("name a file to import")
     incoming = IMPORTERS[fmt](text, str(path) if path else source)
+    if not incoming:
+        print(f"{_empty_source(path, options)}; nothing was imported", file=sys.stderr)
+        return 0
     try:
         existing = load_existing(content_dir)
     except ContentError as exc:
         raise DigestError(f"{exc}\nfix the content before importing into it") from None
     plan = plan_import(existing, incoming, added=options.added, source=source, keep=keep)
-    large = len(plan.added) + len(plan.merged) >= PROGRESS_FROM and sys.stderr.isatty()
-    apply_import(content_dir, plan, progress=_progress_bar if large else None)
+    if not options.dry_run:
+        large = len(plan.added) + len(plan.merged) >= PROGRESS_FROM and sys.stderr.isatty()
+        apply_import(content_dir, plan, progress=_progress_bar if large else None)
+    added, merged = ("would add", "would merge") if options.dry_run else ("added   ", "merged  ")
     for paper in plan.added:
-        print(f"added    {paper.slug}")
+        print(f"{added} {paper.slug}")
     for paper in plan.merged:
-        print(f"merged   {paper.slug}")
+        print(f"{merged} {paper.slug}")
     for item, existing_paper in plan.skipped:
         print(f"present  {existing_paper.slug}  (item at line {item.line})" if fmt == "listing"
               else f"present  {existing_paper.slug}")
     print(f"{len(plan.added)} added, {len(plan.merged)} merged, {len(plan.skipped)} already present"
-          + (f", {len(plan.filtered)} filtered out" if plan.filtered else ""), file=sys.stderr)
+          + (f", {len(plan.filtered)} filtered out" if plan.filtered else "")
+          + (" (dry run: nothing written)" if options.dry_run else ""), file=sys.stderr)
     return 0
+
+
+def _empty_source(path: Path | None, options: ImportOptions) -> str:
+    """What held no papers: the file, the query or the day."""
+    if path is not None:
+        return f"{path}: the response holds no papers"
+    if options.query:
+        return f"arXiv found no papers for the query {options.query!r} (check it)"
+    return f"Hugging Face lists no papers for {options.day}"
 
 
 def email(config_file: Path, action: str, *, edition: str = "latest", theme: str | None = None,

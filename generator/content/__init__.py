@@ -82,9 +82,10 @@ def check_content(content_dir: Path, *, today: dt.date | None = None, cache_file
     """Read content_dir; return what could be read and every problem found."""
     problems: list[Problem] = []
     if not content_dir.is_dir():
-        problems.append(Problem(str(content_dir), None,
-                                "content folder not found; run `digest import listing FILE` "
-                                "or point `content_dir` in mkdocs.yml at your content"))
+        problems.append(Problem(display_path(content_dir), None,
+                                "content folder not found; create it (with papers/ inside) and import papers "
+                                "into it, or start a digest with `digest new DIR`; if your content is "
+                                "elsewhere, point `docs_dir` in mkdocs.yml at it"))
         return Digest(papers=(), themes=()), problems
     taxonomy = read_themes(content_dir, problems)
     recorded = read_recorded(content_dir, problems)

@@ -102,10 +102,14 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
 def _dirty_warning_silenced() -> Iterator[None]:
     """MkDocs warns on every dirty build that navigation may be stale, which --strict
     would count; here every page that shows the navigation is in the plan, and a
-    page whose plan did not change has the same navigation."""
+    page whose plan did not change has the same navigation. It also says "The
+    directory contains stale files. Use --clean" on every one: a dirty build starts
+    from the last site by design, and the outputs that left the site are removed
+    (build: remove_outputs), so there is nothing for the curator to do."""
     class Drop(logging.Filter):
         def filter(self, record: logging.LogRecord) -> bool:
-            return "'dirty' build" not in record.getMessage()
+            message = record.getMessage()
+            return "'dirty' build" not in message and "contains stale files" not in message
 
     logger = logging.getLogger("mkdocs.commands.build")
     dropper = Drop()

@@ -7,7 +7,8 @@
     on_page_*  give each planned page its title and pre-rendered HTML (no Markdown pass)
     on_post_build  record the outputs; install the search index (site_search.py)
     on_serve   also watch templates/ (MkDocs already watches the content folder), and
-               the file a preview touches to ask for the exact build
+               the file a preview touches to ask for the exact build; a failed rebuild
+               serves the last good site with its error on every page (serve_errors.py)
 
 So plain `mkdocs build`, `mkdocs serve` and `mkdocs gh-deploy` work as they are. A
 DigestError from any event reaches MkDocs once, as its PluginError (`_reported`),
@@ -50,6 +51,7 @@ from ..rendering.plan import FeedLink, PlannedPage, SitePlan, feed_links, source
 from ..rendering.templates import default_templates
 from .cache import CACHE_DIR, PageCache, fingerprint, page_hash
 from .publish import remove_outputs
+from .serve_errors import show_build_errors
 from .site_search import BackgroundSearch, OwnPage, SiteSearch
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -135,6 +137,7 @@ class DigestPlugin(BasePlugin[base.LegacyConfig]):  # type: ignore[no-untyped-ca
         if authority and not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?(@[a-z0-9.-]+)?", authority):
             raise PluginError(f"digest: `feed_id_authority` must be a domain name you own (or an e-mail "
                               f"address), like research-digest.example.org; got {authority!r}")
+        _use_material(config)
         self._nav_pages = {source_path(self.config[key]) for key in ("home_url", "themes_url", "archive_url")}
         config_dir = Path(config.config_file_path or ".").resolve().parent
         self.templates_dir = (config_dir / self.config["templates_dir"]).resolve()
@@ -382,7 +385,7 @@ class DigestPlugin(BasePlugin[base.LegacyConfig]):  # type: ignore[no-untyped-ca
         request.parent.mkdir(parents=True, exist_ok=True)
         server.watch(str(request.parent))
         self._rebuild_request = request
-        return server
+        return show_build_errors(server)  # a failed rebuild: the last good site, with its error
 
 
 # Errors are caught once, here: every event of the plugin reports a DigestError to MkDocs.
@@ -413,6 +416,49 @@ class _PlannedPage(Page):
         self.content = ""
         self.toc = get_toc([])
         self.present_anchor_ids = set()
+
+
+# The theme a site gets when its mkdocs.yml names none: the bundled mkdocs.yml's.
+MATERIAL_THEME: dict[str, Any] = {
+    "name": "material",
+    "font": False,  # no requests to Google Fonts: pages work offline
+    "features": ["navigation.tabs", "content.code.copy"],
+    "palette": [
+        {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "indigo",
+         "toggle": {"icon": "material/weather-night", "name": "Switch to dark mode"}},
+        {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "indigo",
+         "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"}},
+    ],
+}
+
+
+def _use_material(config: Any) -> None:
+    """The site's pages, search and overrides are Material's. A mkdocs.yml without `theme`
+    gets MkDocs' plain theme, with no search box and a script from a CDN: give it
+    Material, set up as the bundled mkdocs.yml does (MkDocs loads the theme while it
+    validates the configuration, before on_config, but uses it only after). Any other
+    theme named in mkdocs.yml is refused with what to write."""
+    if config.theme.name == "material":
+        return
+    if config.theme.name == "mkdocs" and not config.theme.custom_dir and not _names_a_theme(config):
+        config.theme = c.Theme(default="mkdocs").validate(dict(MATERIAL_THEME))
+        log.info("digest: mkdocs.yml sets no `theme`; building with Material, set up as the bundled "
+                 "mkdocs.yml does (add a `theme:` section to change it)")
+        return
+    raise PluginError(f"digest: the theme is {config.theme.name or config.theme.custom_dir!r}; the digest's pages "
+                      "need Material for MkDocs: set `theme: {name: material, font: false}` in mkdocs.yml, "
+                      "or leave `theme` out to have it set up for you")
+
+
+def _names_a_theme(config: Any) -> bool:
+    """Whether mkdocs.yml itself has a `theme` key (MkDocs' default theme is `mkdocs`)."""
+    from mkdocs.utils.yaml import yaml_load
+
+    if not config.config_file_path or not os.path.isfile(config.config_file_path):
+        return True  # a configuration made in code: take its theme as chosen
+    with open(config.config_file_path, encoding="utf-8") as handle:
+        raw = yaml_load(handle)
+    return not isinstance(raw, dict) or "theme" in raw or "INHERIT" in raw
 
 
 def _version(package: str) -> str:

@@ -15,6 +15,7 @@ abstract a long one of sentences.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 
@@ -33,6 +34,7 @@ _PAIRING = "each paper is a title line then one abstract line"
 
 def parse_listing(text: str, source: str) -> list[ImportedPaper]:
     text = text.removeprefix("\ufeff")
+    _refuse_other_formats(text, source)
     numbered = enumerate(_LINE_END.split(text), start=1)
     lines = [(number, line.strip()) for number, line in numbered if line.strip()]
     while lines and _CHROME.match(lines[0][1]):
@@ -50,6 +52,26 @@ def parse_listing(text: str, source: str) -> list[ImportedPaper]:
         papers.append(ImportedPaper(title=title, abstract=abstract, links=extract_links(abstract),
                                     line=title_line))
     return papers
+
+
+def _refuse_other_formats(text: str, source: str) -> None:
+    """A file that is plainly another importer's (XML, JSON) would pair its lines into
+    nonsense papers, or fail with a pairing error that hides the real mistake."""
+    start = text.lstrip()[:2000]
+    if start.startswith("<"):
+        if re.search(r"<(?:\w+:)?(?:feed|rss|rdf:RDF)\b", start):
+            raise ImportError_(f"{source}:1: this is an Atom or RSS feed (an arXiv API response or announcement "
+                               "feed), not a pasted listing; import it with `digest import arxiv FILE`")
+        raise ImportError_(f"{source}:1: this is XML or HTML, not a pasted listing; a listing is the page's "
+                           "text (select all, copy, paste into a text file): a title line then an abstract "
+                           "line per paper")
+    if start.startswith(("{", "[")):
+        try:
+            json.loads(text)
+        except ValueError:
+            return
+        raise ImportError_(f"{source}:1: this is JSON, not a pasted listing; a Hugging Face daily-papers "
+                           "response imports with `digest import hf-daily FILE`")
 
 
 def _pairing_break(lines: list[tuple[int, str]]) -> str:

@@ -27,7 +27,7 @@ from .bibtex import bibtex
 from .charts import bar_chart
 from .editions import edition_title, editions
 from .markup import human_date, month_label
-from .plan import FeedLink, PlannedPage, edition_feeds, feed_links, source_path
+from .plan import FeedLink, PlannedPage, author_feeds, edition_feeds, feed_links, source_path
 from .templates import make_environment
 from .urls import absolute_url, relative_href
 
@@ -65,6 +65,7 @@ class SiteLookups:
         self._url_formats = {
             "home": options.home_url, "themes": options.themes_url, "theme": options.theme_url,
             "paper": options.paper_url, "archive": options.archive_url, "author": options.author_url,
+            "authors": options.authors_url,
             "theme_bib": options.theme_bib, "editions": options.editions_url, "edition": options.edition_url,
         }
 
@@ -115,9 +116,9 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
     titles = {t.slug: t.title for t in site.themes}
 
     def add(kind: str, slug: str, template: str, title: str, themes: tuple[str, ...] = (),
-            search_text: str = "", **context: Any) -> None:
+            search_text: str = "", feeds: tuple[FeedLink, ...] = (), **context: Any) -> None:
         url = site.url(kind, slug)
-        feeds = feed_links(options, themes, titles) if themes else ()
+        feeds = feed_links(options, themes, titles) if themes else feeds
         html = _render_with_site(env, template, url, site, title=title, feeds=feeds, **context)
         pages[source_path(url)] = PlannedPage.rendered(url, title, html, feeds, search_text)
 
@@ -139,8 +140,12 @@ def render_pages(analysis: Analysis, options: SiteOptions) -> dict[str, PlannedP
         day = edition.day.isoformat()
         add("edition", day, "edition.html", edition_title(edition, options.site_name, human_date(edition.day)),
             edition=edition)
-    for name, papers in site.author_papers().items():
-        add("author", analysis.author_slugs[name], "author.html", name, name=name, papers=papers)
+    authors = site.author_papers()
+    add("authors", "", "authors.html", "Authors", count=len(authors), authors=_by_initial(
+        [(name, analysis.author_slugs[name], len(papers)) for name, papers in authors.items()]))
+    for name, papers in authors.items():
+        slug = analysis.author_slugs[name]
+        add("author", slug, "author.html", name, name=name, papers=papers, feeds=author_feeds(options, slug, name))
     pages.update(_paper_pages(env, site, site.digest.papers))
     return pages
 
@@ -223,6 +228,16 @@ def _by_month(newest: list[Paper]) -> list[tuple[str, list[Paper]]]:
     for paper in newest:
         months[(paper.added.year, paper.added.month)].append(paper)
     return [(month_label(papers[0].added), papers) for papers in months.values()]
+
+
+def _by_initial(authors: list[tuple[str, str, int]]) -> list[tuple[str, list[tuple[str, str, int]]]]:
+    """[(initial, [(name, slug, papers)])]: the authors index, by the first letter of the
+    slug (ASCII, so "Émile" sits under E), names in that order."""
+    letters: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for author in sorted(authors, key=lambda a: (a[1], a[0])):
+        initial = author[1][:1].upper()
+        letters[initial if initial.isalpha() else "#"].append(author)
+    return sorted(letters.items(), key=lambda kv: (kv[0] == "#", kv[0]))
 
 
 def _archive(newest: list[Paper]) -> list[tuple[str, list[tuple[dt.date, list[Paper]]]]]:

@@ -76,6 +76,12 @@ def feed_links(options: SiteOptions, theme_slugs: tuple[str, ...] = (),
     return tuple(links)
 
 
+def author_feeds(options: SiteOptions, slug: str, name: str) -> tuple[FeedLink, ...]:
+    """An author's feeds, announced on their page."""
+    return (FeedLink(RSS, f"{name} (RSS)", options.author_feed_rss.format(slug=slug)),
+            FeedLink(ATOM, f"{name} (Atom)", options.author_feed_atom.format(slug=slug)))
+
+
 def edition_feeds(options: SiteOptions, theme_slug: str = "", theme_title: str = "") -> tuple[FeedLink, ...]:
     """The feeds of daily editions: the digest's, or a theme's."""
     if theme_slug:

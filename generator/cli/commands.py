@@ -6,19 +6,40 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..content import AUTO_THEMES_FILE, check_content, load_digest
 from ..content.auto_themes import write_recorded
 from ..engine.config import content_dir_from_file
+from ..engine.lock import exclusive
 from ..errors import ContentError, DigestError, ImportError_
 from ..importing import IMPORTERS
 from ..importing.fetch import fetch_arxiv, fetch_hf_daily
 from ..importing.merge import apply_import, load_existing, make_filter, plan_import
 from ..model import RetiredTheme
 from ..phrases import Matchers
+
+
+Command = TypeVar("Command", bound=Callable[..., int])
+
+
+def one_writer(name: str) -> Callable[[Command], Command]:
+    """The command holds the digest's lock while it runs (engine.lock): never two writers."""
+    def wrap(command: Command) -> Command:
+        def locked(config_file: Path, *args: Any, **kwargs: Any) -> int:
+            with exclusive(config_file, name):
+                return command(config_file, *args, **kwargs)
+        return locked  # type: ignore[return-value]
+    return wrap
+
+
+@one_writer("digest build")
+def build(config_file: Path, **options: Any) -> int:
+    from ..engine.build import build as build_site
+    return build_site(config_file, **options)
 
 
 def check(config_file: Path) -> int:
@@ -114,6 +135,7 @@ def _read_input(path: Path) -> str:
                            "convert the file to UTF-8 and import again") from None
 
 
+@one_writer("digest import")
 def import_papers(config_file: Path, fmt: str, path: Path | None, options: ImportOptions) -> int:
     content_dir = content_dir_from_file(config_file)
     keep = make_filter(options.include, options.exclude, options.categories)  # bad regex: fail first
@@ -145,10 +167,18 @@ def import_papers(config_file: Path, fmt: str, path: Path | None, options: Impor
     return 0
 
 
-def email(config_file: Path, action: str, *, edition: str = "latest", theme: str | None = None,
-          output: Path | None = None, since: dt.date | None = None, dry_run: bool = False) -> int:
+def email(config_file: Path, action: str, **options: Any) -> int:
     """`digest email render`: one edition as a message; `digest email send`: the editions
-    not yet delivered, to every subscriber."""
+    not yet delivered, to every subscriber (holding the lock, so that two sends never
+    both read the ledger before either writes it)."""
+    if action == "send" and not options.get("dry_run"):
+        with exclusive(config_file, "digest email send"):
+            return _email(config_file, action, **options)
+    return _email(config_file, action, **options)
+
+
+def _email(config_file: Path, action: str, *, edition: str = "latest", theme: str | None = None,
+           output: Path | None = None, since: dt.date | None = None, dry_run: bool = False) -> int:
     # Imported here for speed, not order (see themes).
     from ..analysis import analyse
     from ..delivery.messages import edition_message
@@ -204,6 +234,7 @@ def email(config_file: Path, action: str, *, edition: str = "latest", theme: str
     return 1 if failed else 0
 
 
+@one_writer("digest update")
 def update(config_file: Path, day: dt.date) -> int:
     """`digest update`: every configured source's papers of the day, imported together or
     not at all (a source that fails leaves content/ as it was)."""

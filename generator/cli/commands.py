@@ -147,7 +147,13 @@ def import_papers(config_file: Path, fmt: str, path: Path | None, options: Impor
         text, source = fetch_hf_daily(options.day), f"hf-daily:{options.day.isoformat()}"
     else:  # pragma: no cover - argparse requires one of them
         raise ImportError_("name a file to import")
-    incoming = IMPORTERS[fmt](text, str(path) if path else source)
+    try:
+        incoming = IMPORTERS[fmt](text, str(path) if path else source)
+    except ImportError_ as exc:
+        if path is not None:
+            raise
+        raise ImportError_(f"{exc}\n(the live answer for {source}); nothing was imported: try again later, "
+                           "or import a saved response") from None
     try:
         existing = load_existing(content_dir)
     except ContentError as exc:

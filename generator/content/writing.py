@@ -163,19 +163,24 @@ def _sync_folder(folder: Path) -> None:
 _RENAME_EXCHANGE, _AT_FDCWD = 2, -100
 
 
-def _exchange(new: Path, folder: Path) -> None:
-    """Swap two folders' names in one step (Linux renameat2); else two renames."""
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two folders' names in one step (Linux renameat2, RENAME_EXCHANGE): False where
+    the system or the file system cannot, and the caller renames twice instead."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
-        renameat2 = None
-    if renameat2 is not None:
-        if renameat2(_AT_FDCWD, os.fsencode(new), _AT_FDCWD, os.fsencode(folder), _RENAME_EXCHANGE) == 0:
-            return
-        code = ctypes.get_errno()
-        if code not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-            raise OSError(code, os.strerror(code), str(folder))
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _exchange(new: Path, folder: Path) -> None:
+    if exchange(new, folder):
+        return
     aside = new.with_name(new.name.replace(".importing-", ".replaced-"))
     os.rename(folder, aside)
     os.rename(new, folder)  # a kill before this: recover_folder puts the old folder back

@@ -8,6 +8,7 @@ the pages that changed since the last build are rendered again (cache.py).
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import sys
@@ -86,6 +87,12 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
         publish.keep_as_spare(old, spare)
         cache.write_record(record, cache.read_outputs() | {"site": publish.folder_stamp(target),
                                                            "files": site_stamp(target)})
+    except OSError as exc:
+        publish.discard(staging)
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise BuildError(f"no space left on the device writing {exc.filename or target}; the build failed and "
+                         f"{os.path.relpath(target)} was left as it was: free some space and build again") from None
     except BaseException:
         publish.discard(staging)
         raise

@@ -38,13 +38,18 @@ def lock_path(config_file: Path) -> Path:
 def exclusive(config_file: Path, command: str) -> Iterator[None]:
     """Hold the digest's lock while the block runs; wait a bounded time for another run."""
     path = lock_path(config_file)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise DigestError(f"{os.path.relpath(path)}: cannot make the lock file ({exc.strerror}); `{command}` did "
+                          "nothing: fix the cause (a full disk? a read-only folder?) and run it again") from None
     try:
         _acquire(fd, path, command)
         # Who holds it, for the message of a run that waits (the file is not the lock).
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {command}\n".encode(), 0)
+        with contextlib.suppress(OSError):  # (a full disk: the lock holds all the same)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()} {command}\n".encode(), 0)
         yield
     finally:
         os.close(fd)  # releases the lock

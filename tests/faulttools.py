@@ -4,6 +4,7 @@ folders, `digest` run as a separate process (so that it can be killed)."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -61,3 +62,9 @@ def leftovers(project: Path) -> list[str]:
                 or name.endswith(".tmp")):
             found.append(path.relative_to(project).as_posix())
     return sorted(found)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

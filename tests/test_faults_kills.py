@@ -24,8 +24,7 @@ import yaml
 from generator.delivery.send import address_key
 from generator.importing import fetch
 from tests.conftest import MKDOCS_YML, paper_file
-from tests.test_email import free_port
-from tests.faulttools import leftovers, listing_text, make_digest, run_digest, start_digest, tree
+from tests.faulttools import free_port, leftovers, listing_text, make_digest, run_digest, start_digest, tree
 
 pytestmark = pytest.mark.slow
 

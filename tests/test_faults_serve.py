@@ -17,8 +17,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from tests.faulttools import make_digest
-from tests.test_serve import free_port, wait_for
+from tests.faulttools import free_port, make_digest
+from tests.test_serve import wait_for
 
 REQUESTS, AT_ONCE = 200, 50
 

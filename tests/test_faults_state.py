@@ -88,3 +88,20 @@ def test_a_stale_or_broken_spare_site_is_repaired(digest: tuple[Path, dict[str, 
     spare.write_text("not a folder", encoding="utf-8")
     said = rebuild(project, reference)
     assert said.count(f"notice: .cache/digest/{spare.name} is not the kept site: building in full") == 1, said
+
+
+def test_an_import_killed_between_two_renames_is_undone_by_the_next(tmp_path: Path) -> None:
+    # Where the system cannot exchange two folders in one step (not Linux), an import renames
+    # the papers folder aside, then the new one into place: a kill between leaves no papers/.
+    project = make_digest(tmp_path / "digest", papers=5)
+    papers = project / "content" / "papers"
+    before = tree(papers)
+    papers.rename(project / ".content-papers.replaced-killed")
+    (project / ".content-papers.importing-killed").mkdir()  # the new folder, never put in place
+    listing = tmp_path / "listing.txt"
+    listing.write_text("A title\nAn abstract of a paper that is long enough.\n", encoding="utf-8")
+    result = run_digest(project, "import", "listing", str(listing), "--added", "2026-11-27")
+    assert result.returncode == 0, result.stderr
+    after = tree(papers)
+    assert {k: v for k, v in after.items() if k in before} == before and len(after) == len(before) + 1
+    assert leftovers(project) == []

@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 from ..content import AUTO_THEMES_FILE, check_content, load_digest
 from ..content.auto_themes import write_recorded
+from ..content.files import PAPERS_DIR
+from ..content.writing import recover_folder
 from ..engine.config import content_dir_from_file
 from ..engine.lock import exclusive
 from ..errors import ContentError, DigestError, ImportError_
@@ -21,7 +23,6 @@ from ..importing.fetch import fetch_arxiv, fetch_hf_daily
 from ..importing.merge import apply_import, load_existing, make_filter, plan_import
 from ..model import RetiredTheme
 from ..phrases import Matchers
-
 
 Command = TypeVar("Command", bound=Callable[..., int])
 
@@ -154,6 +155,7 @@ def import_papers(config_file: Path, fmt: str, path: Path | None, options: Impor
             raise
         raise ImportError_(f"{exc}\n(the live answer for {source}); nothing was imported: try again later, "
                            "or import a saved response") from None
+    recover_folder(content_dir / PAPERS_DIR)  # what an import killed midway left (content.writing)
     try:
         existing = load_existing(content_dir)
     except ContentError as exc:
@@ -253,6 +255,7 @@ def update(config_file: Path, day: dt.date) -> int:
                           "`sources: [{arxiv: \"cat:cs.LG AND abs:causal\"}]` (README, Your own digest)")
     filters = {id(s): make_filter(s.include, s.exclude, s.categories) for s in sources}  # bad regex: fail first
     content_dir = Path(config["docs_dir"])
+    recover_folder(content_dir / PAPERS_DIR)
     try:
         existing = load_existing(content_dir)
     except ContentError as exc:

@@ -28,7 +28,7 @@ from tests.faulttools import free_port, leftovers, listing_text, make_digest, ru
 
 pytestmark = pytest.mark.slow
 
-KILLS = 5  # per command: delays at 1/6, 2/6, ... 5/6 of a whole run's time
+KILLS = 4  # per command: delays at 1/5, 2/5, 3/5 and 4/5 of a whole run's time
 
 
 def kill_after(project: Path, seconds: float, *args: str, env: dict[str, str] | None = None) -> bool:
@@ -55,7 +55,7 @@ def delays(whole: float) -> list[float]:
 def test_import_killed_anywhere_leaves_content_as_before_or_complete(tmp_path: Path) -> None:
     base = make_digest(tmp_path / "base", papers=30)
     listing = tmp_path / "listing.txt"
-    listing.write_text(listing_text(400), encoding="utf-8")
+    listing.write_text(listing_text(250), encoding="utf-8")
     args = ("import", "listing", str(listing), "--added", "2026-11-27")
     before = tree(base / "content")
     alone = tmp_path / "alone"

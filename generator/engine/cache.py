@@ -100,15 +100,21 @@ class PageCache:
 
 def site_stamp(site: Path) -> str:
     """A hash of every file's path, size and modification time in the site folder: what a
-    hand edit (or any other writer) changes. About 30,000 files at 10,000 papers."""
-    sha = hashlib.sha256()
-    for folder, subfolders, names in os.walk(site):
-        subfolders.sort()
-        for name in sorted(names):
-            path = os.path.join(folder, name)
-            info = os.lstat(path)
-            sha.update(f"{os.path.relpath(path, site)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
-    return sha.hexdigest()
+    hand edit (or any other writer) changes. (scandir and string prefixes: os.walk with
+    relpath took several times as long over the 30,000 files of 10,000 papers.)"""
+    lines = []
+    folders = [("", str(site))]
+    while folders:
+        prefix, folder = folders.pop()
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((f"{prefix}{entry.name}/", entry.path))
+            else:
+                info = entry.stat(follow_symlinks=False)
+                lines.append(f"{prefix}{entry.name}\0{info.st_size}\0{info.st_mtime_ns}\n")
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
 def broken_state(root: Path, spare: Path) -> list[str]:

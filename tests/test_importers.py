@@ -349,8 +349,10 @@ class FakeResponse:
         self.headers = email.message.Message()
         self.headers["Content-Type"] = content_type
 
-    def read(self) -> bytes:
-        return self.body
+    def read(self, size: int = -1) -> bytes:  # as http.client's: the rest, or up to size bytes
+        size = len(self.body) if size < 0 else size
+        chunk, self.body = self.body[:size], self.body[size:]
+        return chunk
 
     def __enter__(self) -> FakeResponse:
         return self

@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     # seconds that `digest check` or `digest --help` need not pay.
     try:
         if args.command == "build":
-            from ..engine.build import build
+            from .commands import build
             return build(args.config_file, site_dir=args.site_dir, quiet=args.quiet, clean=args.clean)
         if args.command == "serve":
             from ..engine.build import serve

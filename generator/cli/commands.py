@@ -6,19 +6,41 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..content import AUTO_THEMES_FILE, check_content, load_digest
 from ..content.auto_themes import write_recorded
+from ..content.files import PAPERS_DIR
+from ..content.writing import recover_folder
 from ..engine.config import content_dir_from_file, strict_from_file
+from ..engine.lock import exclusive
 from ..errors import ContentError, DigestError, ImportError_
 from ..importing import IMPORTERS
 from ..importing.fetch import fetch_arxiv, fetch_hf_daily
 from ..importing.merge import apply_import, load_existing, make_filter, plan_import
 from ..model import Digest, RetiredTheme
 from ..phrases import Matchers
+
+Command = TypeVar("Command", bound=Callable[..., int])
+
+
+def one_writer(name: str) -> Callable[[Command], Command]:
+    """The command holds the digest's lock while it runs (engine.lock): never two writers."""
+    def wrap(command: Command) -> Command:
+        def locked(config_file: Path, *args: Any, **kwargs: Any) -> int:
+            with exclusive(config_file, name):
+                return command(config_file, *args, **kwargs)
+        return locked  # type: ignore[return-value]
+    return wrap
+
+
+@one_writer("digest build")
+def build(config_file: Path, **options: Any) -> int:
+    from ..engine.build import build as build_site
+    return build_site(config_file, **options)
 
 
 def check(config_file: Path, strict: bool | None = None) -> int:
@@ -141,6 +163,7 @@ def _read_input(path: Path) -> str:
                            "convert the file to UTF-8 and import again") from None
 
 
+@one_writer("digest import")
 def import_papers(config_file: Path, fmt: str, path: Path | None, options: ImportOptions) -> int:
     content_dir = content_dir_from_file(config_file)
     keep = make_filter(options.include, options.exclude, options.categories)  # bad regex: fail first
@@ -152,10 +175,17 @@ def import_papers(config_file: Path, fmt: str, path: Path | None, options: Impor
         text, source = fetch_hf_daily(options.day), f"hf-daily:{options.day.isoformat()}"
     else:  # pragma: no cover - argparse requires one of them
         raise ImportError_("name a file to import")
-    incoming = IMPORTERS[fmt](text, str(path) if path else source)
+    try:
+        incoming = IMPORTERS[fmt](text, str(path) if path else source)
+    except ImportError_ as exc:
+        if path is not None:
+            raise
+        raise ImportError_(f"{exc}\n(the live answer for {source}); nothing was imported: try again later, "
+                           "or import a saved response") from None
     if not incoming:
         print(f"{_empty_source(path, options)}; nothing was imported", file=sys.stderr)
         return 0
+    recover_folder(content_dir / PAPERS_DIR)  # what an import killed midway left (content.writing)
     try:
         existing = load_existing(content_dir)
     except ContentError as exc:
@@ -187,10 +217,18 @@ def _empty_source(path: Path | None, options: ImportOptions) -> str:
     return f"Hugging Face lists no papers for {options.day}"
 
 
-def email(config_file: Path, action: str, *, edition: str = "latest", theme: str | None = None,
-          output: Path | None = None, since: dt.date | None = None, dry_run: bool = False) -> int:
+def email(config_file: Path, action: str, **options: Any) -> int:
     """`digest email render`: one edition as a message; `digest email send`: the editions
-    not yet delivered, to every subscriber."""
+    not yet delivered, to every subscriber (holding the lock, so that two sends never
+    both read the ledger before either writes it)."""
+    if action == "send" and not options.get("dry_run"):
+        with exclusive(config_file, "digest email send"):
+            return _email(config_file, action, **options)
+    return _email(config_file, action, **options)
+
+
+def _email(config_file: Path, action: str, *, edition: str = "latest", theme: str | None = None,
+           output: Path | None = None, since: dt.date | None = None, dry_run: bool = False) -> int:
     # Imported here for speed, not order (see themes).
     from ..analysis import analyse
     from ..delivery.messages import edition_message
@@ -246,6 +284,7 @@ def email(config_file: Path, action: str, *, edition: str = "latest", theme: str
     return 1 if failed else 0
 
 
+@one_writer("digest update")
 def update(config_file: Path, day: dt.date) -> int:
     """`digest update`: every configured source's papers of the day, imported together or
     not at all (a source that fails leaves content/ as it was)."""
@@ -260,6 +299,7 @@ def update(config_file: Path, day: dt.date) -> int:
         return 0
     filters = {id(s): make_filter(s.include, s.exclude, s.categories) for s in sources}  # bad regex: fail first
     content_dir = Path(config["docs_dir"])
+    recover_folder(content_dir / PAPERS_DIR)
     try:
         existing = load_existing(content_dir)
     except ContentError as exc:

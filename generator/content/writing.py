@@ -3,8 +3,12 @@ all together."""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import errno
 import os
+import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -83,37 +87,101 @@ def write_atomic(path: Path, text: str) -> None:
 
 def create_files(files: Mapping[Path, str], updates: Mapping[Path, str] | None = None,
                  progress: Callable[[int, int], None] | None = None) -> None:
-    """Create new files, and replace existing ones, all together or not at all.
+    """Create new files, and replace existing ones, in one folder, all together or not at
+    all, even if the process is killed midway.
 
-    Every file is first written to a temporary file beside it; only when all of
-    them are on disk are they renamed into place. If anything fails, the
-    temporary files are removed, files already created are removed and files
-    already replaced get their old bytes back, so the folder is left as it was.
-    Refuses (FileExistsError) to create a file that exists: `files` are new
-    files only; `updates` names the files to replace.
+    The folder is staged whole beside its parent (`.<parent>-<folder>.importing-*`): its
+    files as hard links (no copying; an unchanged file keeps its inode, so the read cache
+    still knows it), the new and replaced files written and flushed to disk. Then one
+    atomic exchange of the two folders (renameat2, RENAME_EXCHANGE) puts the new folder
+    in place, and the old one is deleted. Until that instant the folder is as it was; a
+    kill leaves only the staging folder, which the next call removes. Where the system
+    cannot exchange, two renames do, and `recover_folder` undoes a kill between them.
+    Refuses (FileExistsError) to create a file that exists: `files` are new files only;
+    `updates` names the files to replace.
     """
     updates = dict(updates or {})
+    everything = {**files, **updates}
+    if not everything:
+        return
+    folder = next(iter(everything)).parent
+    if any(path.parent != folder for path in everything):
+        raise ValueError("create_files writes into one folder")
     for path in files:
         if path.exists():
             raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
-    originals = {path: path.read_bytes() for path in updates}
-    temps: dict[Path, Path] = {}
-    done: list[Path] = []
-    everything = {**files, **updates}
+    folder.mkdir(parents=True, exist_ok=True)
+    recover_folder(folder)
+    staging = Path(tempfile.mkdtemp(prefix=f"{_aside_prefix(folder)}.importing-", dir=folder.parent.parent))
     try:
+        shutil.copytree(folder, staging, symlinks=True, copy_function=_link_or_copy, dirs_exist_ok=True)
         for number, (path, text) in enumerate(everything.items(), start=1):
-            temps[path] = _write_temp(path, text)
+            os.replace(_write_temp(staging / path.name, text), staging / path.name)  # (not through a link)
             if progress is not None:
                 progress(number, len(everything))
-        for path, tmp in temps.items():
-            os.replace(tmp, path)
-            done.append(path)
-    except BaseException:
-        for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
-        for path in done:
-            if path in originals:
-                path.write_bytes(originals[path])
-            else:
-                path.unlink(missing_ok=True)
-        raise
+        os.chmod(staging, stat.S_IMODE(folder.stat().st_mode))
+        _sync_folder(staging)
+        _exchange(staging, folder)
+        _sync_folder(folder.parent)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # the old folder, or the unfinished new one
+
+
+def recover_folder(folder: Path) -> None:
+    """Undo what a killed create_files left: put back a folder renamed aside (where two
+    renames stood in for an exchange) and remove unfinished staging folders."""
+    prefix = _aside_prefix(folder)
+    aside = sorted(folder.parent.parent.glob(f"{prefix}.replaced-*"))
+    if aside and not folder.exists():
+        os.rename(aside[-1], folder)
+    for leftover in [*folder.parent.parent.glob(f"{prefix}.importing-*"),
+                     *folder.parent.parent.glob(f"{prefix}.replaced-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _aside_prefix(folder: Path) -> str:
+    return f".{folder.parent.name}-{folder.name}"  # .content-papers
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copy2(source, target)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries to disk (a rename is durable only then)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+_RENAME_EXCHANGE, _AT_FDCWD = 2, -100
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two folders' names in one step (Linux renameat2, RENAME_EXCHANGE): False where
+    the system or the file system cannot, and the caller renames twice instead."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _exchange(new: Path, folder: Path) -> None:
+    if exchange(new, folder):
+        return
+    aside = new.with_name(new.name.replace(".importing-", ".replaced-"))
+    os.rename(folder, aside)
+    os.rename(new, folder)  # a kill before this: recover_folder puts the old folder back
+    os.rename(aside, new)  # where the caller deletes it

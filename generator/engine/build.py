@@ -8,6 +8,7 @@ the pages that changed since the last build are rendered again (cache.py).
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import sys
@@ -22,7 +23,7 @@ from ..content import AUTO_THEMES_FILE
 from ..content.auto_themes import write_recorded
 from ..errors import BuildError
 from . import publish
-from .cache import CACHE_DIR, PageCache
+from .cache import CACHE_DIR, PageCache, broken_state, site_stamp
 from .config import load_mkdocs_config
 from .plugin import DigestPlugin
 
@@ -53,11 +54,17 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
     staging = publish.make_staging(target)
     cache = PageCache(config_file.resolve().parent / CACHE_DIR)
     record, spare = cache.record_for(target), cache.spare_for(target)
+    problems = broken_state(cache.root, spare)
     previous = cache.read_outputs(record)
     # The record says what site/ holds only if nothing replaced site/ or its files since
-    # (a plain `mkdocs build` empties it and writes it again).
-    incremental = (not clean and target.is_dir() and bool(previous)
-                   and previous.get("site") == publish.folder_stamp(target))
+    # (a plain `mkdocs build` empties it and writes it again; a hand edit changes a file).
+    files = site_stamp(target) if previous and target.is_dir() else ""
+    if previous.get("files") not in (None, files):
+        problems.append(f"{os.path.relpath(target)} was changed since the last build (by hand, or another program)")
+    incremental = (not clean and not problems and target.is_dir() and bool(previous)
+                   and previous.get("site") == publish.folder_stamp(target) and previous.get("files") == files)
+    if problems and not quiet:
+        print(f"notice: {'; '.join(problems)}: building in full", file=sys.stderr)
     try:
         config = load_mkdocs_config(config_file, site_dir=str(staging))
         plugin = next((p for p in config.plugins.values() if isinstance(p, DigestPlugin)), None)
@@ -78,7 +85,14 @@ def build(config_file: Path, *, site_dir: Path | None = None, quiet: bool = Fals
         record.unlink(missing_ok=True)  # until the swap is done, site/ is not what it records
         old = publish.swap_into_place(staging, target)
         publish.keep_as_spare(old, spare)
-        cache.write_record(record, cache.read_outputs() | {"site": publish.folder_stamp(target)})
+        cache.write_record(record, cache.read_outputs() | {"site": publish.folder_stamp(target),
+                                                           "files": site_stamp(target)})
+    except OSError as exc:
+        publish.discard(staging)
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise BuildError(f"no space left on the device writing {exc.filename or target}; the build failed and "
+                         f"{os.path.relpath(target)} was left as it was: free some space and build again") from None
     except BaseException:
         publish.discard(staging)
         raise

@@ -18,9 +18,10 @@ leaves is said beside it:
     untouched).
  5. The record of what site/ holds is removed: until the swap is done, site/ is not
     what it says (a kill here: the next build is a full one).
- 6. `swap_into_place`: site/ is renamed aside, staging renamed to site/: two renames
-    (a kill between them leaves no site/ for an instant, and the old one in
-    `.site.old-*`; the next build builds it again in full).
+ 6. `swap_into_place`: staging and site/ exchange names in one step (renameat2 on
+    Linux), and the old site is renamed aside to `.site.old-*`. Where the system
+    cannot exchange, two renames: a kill between them leaves no site/ for an instant,
+    and the old one in `.site.old-*`; the next build builds it again in full.
  7. `keep_as_spare`: the replaced site is kept in .cache/digest/spare-* as the next
     build's base (a kill: it stays a leftover and is deleted at the next build).
  8. The record of the new site/ is written (engine.cache).
@@ -42,6 +43,8 @@ import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
+
+from ..content.writing import exchange
 
 # The site's search bundles (engine.search), which publishing treats as wholes.
 SEARCH_DIR = "pagefind"  # the first bundle: made afresh by every build
@@ -208,11 +211,15 @@ def remove_folder(folder: Path) -> None:
 def swap_into_place(staging: Path, target: Path) -> Path | None:
     """Replace target by staging with two renames on one file system; return where
     the replaced site now is (a hidden folder beside it), if there was one."""
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent)) / target.name
+    if not target.exists():
+        os.rename(staging, target)
+        return None
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent)) / target.name
+    if exchange(staging, target):  # one step: there is always a whole site/
+        os.rename(staging, old)
+    else:
         os.rename(target, old)
-    os.rename(staging, target)
+        os.rename(staging, target)
     return old
 
 

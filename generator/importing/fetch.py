@@ -2,9 +2,11 @@
 
 arXiv's API terms ask for one request at a time and no more than one every three
 seconds; the same limiter serves Hugging Face. Transient failures (429, 5xx,
-timeouts) are retried up to three attempts with backoff, honouring Retry-After.
-The opener and the limiter's clock and sleep are parameters, so tests never touch
-the network or wait.
+timeouts, a body cut short, a web page where the API's answer should be) are retried
+up to three attempts with backoff, honouring Retry-After up to two minutes. Every
+attempt is bounded: TIMEOUT seconds for the whole answer, however slowly it trickles
+in, and MAX_BYTES for its size. The opener and the limiter's clock and sleep are
+parameters, so tests never touch the network or wait.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ HF_DAILY_API = "https://huggingface.co/api/daily_papers"
 # Testing aids: point the fetches at a local server replaying saved responses.
 ARXIV_API_VARIABLE, HF_DAILY_API_VARIABLE = "DIGEST_ARXIV_API", "DIGEST_HF_DAILY_API"
 USER_AGENT = "research-digest/0.1 (static research-digest site generator; Python urllib)"
-TIMEOUT = 30.0  # seconds per attempt: arXiv can be slow on large queries
+TIMEOUT = 30.0  # seconds per attempt, for the whole answer: arXiv can be slow on large queries
+MAX_BYTES = 64 * 2**20  # 2,000 arXiv entries are about 6 MB; far more is no real answer
+CHUNK = 2**16
 ATTEMPTS = 3
 INTERVAL = 3.0  # seconds between request starts (arXiv API terms of use)
 BACKOFF = 3.0  # first retry waits this long, then twice as long
@@ -102,11 +106,20 @@ def _get(url: str, *, command: str, opener: Opener, limiter: RateLimiter, error_
             limiter.wait()
             try:
                 with opener(request, timeout=TIMEOUT) as response:
-                    return _decode(response.read(), response.headers)
+                    body = _read_bounded(response, host, time.monotonic() + TIMEOUT)
+                    if _is_web_page(body, response.headers):  # a proxy's or a status page, with 200
+                        problem = "a web page (HTML) instead of the API's answer"
+                        limiter.defer(BACKOFF * 2 ** (attempt - 1))
+                        continue
+                    return _decode(body, response.headers)
             except urllib.error.HTTPError as error:
                 body = error.read() if error.fp is not None else b""
                 if error_feed and error.code == 400 and b"<feed" in body:
                     return _decode(body, error.headers)
+                if 300 <= error.code < 400:  # urllib follows redirects; this one loops or goes nowhere
+                    raise ImportError_(f"{host} redirected in a loop (HTTP {error.code}) for {url}; the service "
+                                       "may have moved: try again later, or import a saved file with "
+                                       f"`{command}`") from None
                 if error.code not in RETRY_STATUS:
                     raise ImportError_(f"{host} answered HTTP {error.code} {error.reason} for {url}; "
                                        "check the query") from None
@@ -122,11 +135,41 @@ def _get(url: str, *, command: str, opener: Opener, limiter: RateLimiter, error_
                                        f"or import a saved file with `{command}`") from None
                 problem = "timed out"
                 limiter.defer(BACKOFF * 2 ** (attempt - 1))
-            except (TimeoutError, ConnectionError, http.client.HTTPException) as error:
+            except (TimeoutError, ConnectionError, http.client.HTTPException) as error:  # incl. a body cut short
                 problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
                 limiter.defer(BACKOFF * 2 ** (attempt - 1))
     raise ImportError_(f"{host} did not answer after {ATTEMPTS} attempts (last: {problem}); try again later, "
                        f"or import a saved file with `{command}`")
+
+
+def _read_bounded(response: Any, host: str, deadline: float) -> bytes:
+    """The whole body, within the deadline and MAX_BYTES (a socket timeout bounds each
+    read only: a server sending a byte a second would never time out)."""
+    chunks, size = [], 0
+    read = getattr(response, "read1", response.read)  # what has come, not CHUNK bytes however long they take
+    while True:
+        chunk = read(CHUNK)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise ImportError_(f"{host} sent more than {MAX_BYTES // 2**20} MB, far more than any real answer; "
+                               "nothing was imported. Check the address, or ask for fewer results")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the answer took more than {TIMEOUT:.0f} s")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    # http.client's read(size) returns what came when the server closes early: compare.
+    length = response.headers.get("Content-Length", "") if response.headers is not None else ""
+    if length.strip().isdigit() and len(body) < int(length):
+        raise http.client.IncompleteRead(body, int(length) - len(body))
+    return body
+
+
+def _is_web_page(body: bytes, headers: Any) -> bool:
+    kind = headers.get_content_type() if headers is not None else ""
+    start = body[:512].lstrip().lower()
+    return kind == "text/html" or start.startswith((b"<!doctype html", b"<html"))
 
 
 def _decode(body: bytes, headers: Any) -> str:

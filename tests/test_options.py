@@ -46,6 +46,7 @@ CUSTOM = {
     "latest": 1,
     "related": 1,
     "templates_dir": "my-templates",
+    "stamp_pages": False,  # (tests/test_stamped.py builds with it on and off)
 }
 
 MKDOCS_YML = """\

@@ -189,8 +189,8 @@ class DigestPlugin(BasePlugin[base.LegacyConfig]):  # type: ignore[no-untyped-ca
         others = _page_context_handlers(self, config.plugins)
         self._stamping = self.config["stamp_pages"] and not others
         if self.config["stamp_pages"] and others:
-            log.info(f"digest: pages are rendered in full, not stamped: {', '.join(others)} "
-                     "handle on_page_context, which may change any page's frame")
+            log.info(f"digest: pages are rendered in full, not stamped: on_page_context in {', '.join(others)} "
+                     "may change any page's frame")
         preview = self._preview(content_dir, options)
         if preview is not None and preview.preview_of:
             self.plan = preview

@@ -46,6 +46,7 @@ STAMP_SOURCE = "{{ digest_stamped }}"
 OUR_META = frozenset({"title", "digest_feeds", "digest_math"})
 VERIFY = 2  # pages of each shape rendered in full too, and compared with their stamp
 MARK = "dgstamp"  # in every sentinel: a frame that still holds it after the cut is not used
+_LEFTOVER = re.compile(f"{MARK}|[\x02\x03]", re.IGNORECASE)  # (any case; a text sentinel's ends)
 SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")  # the same as given, escaped or in a URL
 PATH = re.compile(r"[A-Za-z0-9._/-]+")
 # What escaping (& < > " '), tag stripping (the tag, the entity, the double space),
@@ -97,7 +98,7 @@ def cut_frame(probe_html: str, sentinels: Mapping[str, Mapping[str, str]]) -> Fr
         found.append(holes[match.group()])
         start = match.end()
     parts.append(probe_html[start:])
-    if any(MARK in part for part in parts):
+    if any(_LEFTOVER.search(part) for part in parts):
         return None
     return Frame(tuple(parts), tuple(found))
 

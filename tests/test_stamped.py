@@ -80,11 +80,13 @@ markdown_extensions:
       generic: true
 """
 
-# The footer of every page in the customised site: its title, URL and canonical URL.
+# The footer of every page in the customised site: its title, URL and canonical URL, and
+# a link to one paper (which reads "./" on that paper's page: that page is rendered in full).
 COPYRIGHT_OVERRIDE = """\
 <div class="md-copyright">
   <p class="stamp-test" title="{{ page.title | e }}">{{ page.title }} at {{ page.url }}</p>
   <a href="{{ page.canonical_url }}">{{ page.url | url }}</a>
+  <a class="favourite" href="{{ 'p/entities/' | url }}">A favourite paper</a>
   {% if config.copyright %}<div class="md-copyright__highlight">{{ config.copyright }}</div>{% endif %}
 </div>
 """
@@ -215,9 +217,11 @@ def test_customised_config_stamps_its_pages_with_the_override(custom_config: Pai
     site = custom_config.stamped_site
     pages = kind_pages(site, ("p", "topics", "people", "editions"))
     assert {page.split("/")[0] for page in pages} == {"p", "topics", "people", "editions"}
-    assert custom_config.counts() == (len(pages), 0)
+    assert custom_config.counts() == (len(pages) - 1, 1)  # all but the favourite paper's
     page = (site / "p" / "entities" / "index.html").read_text(encoding="utf-8")
     assert '<a href="https://digest.example.org/sub/p/entities/">./</a>' in page  # the override, filled in
+    assert '<a class="favourite" href="./">' in page
+    assert '<a class="favourite" href="../entities/">' in (site / "p" / "math" / "index.html").read_text("utf-8")
     assert 'data-md-color-scheme="slate" data-md-color-primary="deep-orange"' in page
     assert '"navigation.instant"' in page and 'lang="de"' in page
 

@@ -46,6 +46,7 @@ STAMP_SOURCE = "{{ digest_stamped }}"
 OUR_META = frozenset({"title", "digest_feeds", "digest_math"})
 VERIFY = 2  # pages of each shape rendered in full too, and compared with their stamp
 MARK = "dgstamp"  # in every sentinel: a frame that still holds it after the cut is not used
+_SIBLING = re.compile(r"(?<![\w./])\.\./([a-z0-9][a-z0-9._-]*)/")  # "../x/", not "../../x/"
 _LEFTOVER = re.compile(f"{MARK}|[\x02\x03]", re.IGNORECASE)  # (any case; a text sentinel's ends)
 SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")  # the same as given, escaped or in a URL
 PATH = re.compile(r"[A-Za-z0-9._/-]+")
@@ -76,6 +77,9 @@ class Hole:
 class Frame:
     parts: tuple[str, ...]  # the literal text around the holes: one more than holes
     holes: tuple[Hole, ...]
+    # The slugs of pages of the same folder that the frame links to ("../x/"): that link
+    # reads "./" on page x itself, so page x is rendered in full.
+    siblings: frozenset[str] = frozenset()
 
     def stamp(self, values: Mapping[str, Mapping[str, str]]) -> str:
         """The page: its values (field -> form -> text) in the holes."""
@@ -100,7 +104,8 @@ def cut_frame(probe_html: str, sentinels: Mapping[str, Mapping[str, str]]) -> Fr
     parts.append(probe_html[start:])
     if any(_LEFTOVER.search(part) for part in parts):
         return None
-    return Frame(tuple(parts), tuple(found))
+    siblings = frozenset(slug for part in parts for slug in _SIBLING.findall(part))
+    return Frame(tuple(parts), tuple(found), siblings)
 
 
 def split_url(url: str) -> tuple[str, str] | None:
@@ -161,7 +166,7 @@ class Stamper:
             self.checked[key] = 0
         frame = self.frames[key] if key is not None else None
         where = split_url(page.url)
-        if key is None or frame is None or where is None:
+        if key is None or frame is None or where is None or where[1] in frame.siblings:
             self.rendered += 1
             return self.env.get_template(template).render(context)
         stamped = frame.stamp(page_values(page, context, where[1]))

@@ -256,22 +256,32 @@ def warm_disk(folder: Path) -> None:
             path.read_bytes()
 
 
-def bench_size(size: int, repeat: int) -> dict[str, object]:
+def bench_size(size: int, repeat: int, unstamped: bool = False) -> dict[str, object]:
     """One size's row. The builds run `repeat` times, the digest's and the floor's in
     turn, and the row keeps each one's median: on a shared machine a single run can be
-    30% off, and a slow spell then hits both alike. The core stages are run as often."""
+    30% off, and a slow spell then hits both alike. The core stages are run as often.
+    With `unstamped`, each turn also builds the digest with `stamp_pages: false`."""
     project = make_digest(size)
     floor = make_floor(project)
     warm_disk(project / "content")
     warm_disk(floor / "docs")
-    cores, builds, floors = [], [], []
-    for _ in range(repeat):
+    (project / "mkdocs-unstamped.yml").write_text(
+        MKDOCS_YML.format(docs="content", plugin="  - digest:\n      stamp_pages: false\n"))
+    cores, builds, floors, plain = [], [], [], []
+    def cold() -> None:
         # Cold builds: no site and no cache from an earlier run, and no recorded automatic
         # themes (a first build clusters them; later builds carry them on).
         for leftover in (project / "site", project / ".cache", floor / "site"):
             shutil.rmtree(leftover, ignore_errors=True)
         (project / "content" / "themes.auto.yml").unlink(missing_ok=True)
+
+    for _ in range(repeat):
+        cold()
         cores.append(core_stages(project / "content"))
+        if unstamped:  # (first, so that the site the row measures is the stamped build's)
+            plain.append(run_measured([sys.executable, "-m", "generator.cli", "build", "-q", "-f",
+                                       "mkdocs-unstamped.yml"], project))
+            cold()
         builds.append(run_measured([sys.executable, "-m", "generator.cli", "build", "-q"], project))
         floors.append(run_measured([sys.executable, "-m", "mkdocs", "build", "-q"], floor))
     row: dict[str, object] = {"papers": size, "core": {key: statistics.median(c[key] for c in cores) for key in cores[0]},
@@ -284,6 +294,9 @@ def bench_size(size: int, repeat: int) -> dict[str, object]:
     row["floor_s"] = statistics.median(wall for wall, _ in floors)
     row["floor_peak_mb"] = max(peak for _, peak in floors)
     row["floor_runs_s"] = [wall for wall, _ in floors]
+    if plain:
+        row["unstamped_build_s"] = statistics.median(wall for wall, _ in plain)
+        row["unstamped_build_runs_s"] = [wall for wall, _ in plain]
     row["floor_site"] = site_sizes(floor / "site")
     row["floor_search"] = search_cost(floor / "site")
     return row
@@ -411,6 +424,12 @@ def print_table(rows: list[dict[str, object]], core_only: dict[str, object] | No
         assert isinstance(builds, list) and isinstance(floors, list)
         print(f"{row['papers']:,} papers, each run: `digest build` {', '.join(f'{s:.1f}' for s in builds)} s; "
               f"floor {', '.join(f'{s:.1f}' for s in floors)} s")
+        if "unstamped_build_s" in row:
+            runs = row["unstamped_build_runs_s"]
+            assert isinstance(runs, list)
+            print(f"{row['papers']:,} papers, `digest build` with `stamp_pages: false` (in the same turns): median "
+                  f"{row['unstamped_build_s']:.1f} s ({float(row['unstamped_build_s']) / float(row['floor_s']):.2f}"  # type: ignore[arg-type]
+                  f" of the floor), each run {', '.join(f'{s:.1f}' for s in runs)} s")
 
 
 def _search(cost: object) -> str:
@@ -428,6 +447,8 @@ def main() -> None:
                         help="size of the daily case: add 50 papers to a built digest (0 to skip)")
     parser.add_argument("--serve", type=int, default=10_000,
                         help="size of the preview case: edit one paper under `digest serve` (0 to skip)")
+    parser.add_argument("--unstamped", action="store_true",
+                        help="also build each size with `stamp_pages: false`, in the same turns")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of the core stages, `digest build` and the floor per size; medians are shown")
     args = parser.parse_args()
@@ -435,7 +456,7 @@ def main() -> None:
     rows = []
     for size in args.sizes:
         print(f"{size} papers ...", file=sys.stderr)
-        rows.append(bench_size(size, args.repeat))
+        rows.append(bench_size(size, args.repeat, unstamped=args.unstamped))
     core_only = None
     if args.core:
         print(f"{args.core} papers, core only ...", file=sys.stderr)

@@ -69,6 +69,7 @@ class SiteOptions:
     related: int = option(5, "related papers per paper page")
     search_bundle: int = option(10_000, "older papers per search bundle (Pagefind's memory grows faster than that)")
     templates_dir: str = option("templates", "the site's own templates, relative to mkdocs.yml")
+    stamp_pages: bool = option(True, "stamp paper, theme, author and edition pages from one render")
 
     def site_templates(self) -> Path | None:
         """The folder of the site's own templates, if the site is known."""
@@ -91,6 +92,7 @@ def readme_block() -> str:
     lines = ["plugins:", "  - digest:"]
     for f in plugin_options():
         value = f"{f.default!r}".replace("'", '"') if f.default == "" else str(f.default)
+        value = value.lower() if isinstance(f.default, bool) else value  # YAML's spelling
         line = f"      {f.name}: {value}"
         doc = f.metadata["doc"]
         lines.append(f"{line:<46} # {doc}" if doc else line)

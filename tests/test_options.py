@@ -50,6 +50,7 @@ CUSTOM = {
     "related": 1,
     "search_bundle": 1,
     "templates_dir": "my-templates",
+    "stamp_pages": False,  # (tests/test_stamped.py builds with it on and off)
 }
 
 MKDOCS_YML = """\

@@ -5,6 +5,8 @@
                (under `digest serve`, a few new or edited papers are first shown by
                a preview that renders only their pages; the exact build follows)
     on_page_*  give each planned page its title and pre-rendered HTML (no Markdown pass)
+    on_env, on_page_context  stamp paper, theme, author and edition pages from one
+               render of the theme's frame per shape of page (stamp.py)
     on_post_build  record the outputs; install the search index (site_search.py)
     on_serve   also watch templates/ (MkDocs already watches the content folder), and
                the file a preview touches to ask for the exact build; a failed rebuild
@@ -30,8 +32,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TypeVar
 
+import jinja2
 import markdown
-from markupsafe import escape
+from markupsafe import Markup, escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -53,6 +56,7 @@ from .cache import CACHE_DIR, PageCache, fingerprint, page_hash
 from .publish import remove_outputs
 from .serve_errors import show_build_errors
 from .site_search import BackgroundSearch, OwnPage, SiteSearch
+from .stamp import STAMP_SOURCE, STAMP_TEMPLATE, Stamper, split_url
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -108,6 +112,9 @@ class DigestPlugin(BasePlugin[base.LegacyConfig]):  # type: ignore[no-untyped-ca
         self._dirty = False  # builds leave the outputs they do not write (`digest serve`)
         self._planned_with: tuple[str, SiteOptions] | None = None  # the exact plan's fingerprint and options
         self._rebuild_request: Path | None = None  # touched after a preview; the server watches it
+        self._stamp_folders: set[str] = set()  # the URL folders of the pages stamped (see on_files)
+        self._stamping = False  # this build stamps pages (stamp_pages, and no other on_page_context)
+        self._stamper: Stamper | None = None  # this build's, once MkDocs has its theme (on_env)
 
     def build_on(self, page_hashes: dict[str, str]) -> None:
         """Say that the site folder holds the outputs of these planned pages (by source
@@ -139,6 +146,10 @@ class DigestPlugin(BasePlugin[base.LegacyConfig]):  # type: ignore[no-untyped-ca
                               f"address), like research-digest.example.org; got {authority!r}")
         _use_material(config)
         self._nav_pages = {source_path(self.config[key]) for key in ("home_url", "themes_url", "archive_url")}
+        # The pages stamped: a paper's, theme's, author's or edition's, at "<folder>{slug}/".
+        self._stamp_folders = {self.config[key].rpartition("{")[0]
+                               for key in ("paper_url", "theme_url", "author_url", "edition_url")
+                               if re.fullmatch(r"([^{}]*/)?\{(slug|date)\}/", self.config[key])}
         config_dir = Path(config.config_file_path or ".").resolve().parent
         self.templates_dir = (config_dir / self.config["templates_dir"]).resolve()
         self.cache = PageCache(config_dir / CACHE_DIR)
@@ -181,6 +192,12 @@ class DigestPlugin(BasePlugin[base.LegacyConfig]):  # type: ignore[no-untyped-ca
         content_dir = Path(config.docs_dir)
         options = self._with_home_text(self.options(config), files, config)
         self._hashes = {}
+        self._stamper = None
+        others = _page_context_handlers(self, config.plugins)
+        self._stamping = self.config["stamp_pages"] and not others
+        if self.config["stamp_pages"] and others:
+            log.info(f"digest: pages are rendered in full, not stamped: on_page_context in {', '.join(others)} "
+                     "may change any page's frame")
         preview = self._preview(content_dir, options)
         if preview is not None and preview.preview_of:
             self.plan = preview
@@ -324,7 +341,33 @@ class DigestPlugin(BasePlugin[base.LegacyConfig]):  # type: ignore[no-untyped-ca
         html = planned.html if planned is not None else html  # a paper page is rendered here
         # Only pages with math load the renderer (templates/overrides/main.html).
         page.meta["digest_math"] = 'class="arithmatex"' in html
+        if planned is not None and self._stamps(page):
+            # MkDocs renders the template a page names: this one writes what on_page_context
+            # gives it. (The key is taken out of the page's meta again there.)
+            page.meta["template"] = STAMP_TEMPLATE
         return html
+
+    def _stamps(self, page: Any) -> bool:
+        """Whether a planned page is stamped rather than rendered by the theme."""
+        where = split_url(page.url)
+        return (self._stamping and where is not None and where[0] in self._stamp_folders
+                and page.file.src_uri not in self._nav_pages and "template" not in page.meta
+                and not page.file.inclusion.is_excluded())
+
+    def on_env(self, env: jinja2.Environment, config: Any, files: Files) -> jinja2.Environment:
+        if self._stamping:
+            assert env.loader is not None  # (a theme's environment loads its templates from its folders)
+            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({STAMP_TEMPLATE: STAMP_SOURCE}), env.loader])
+            self._stamper = Stamper(env, config)
+        return env
+
+    def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
+        if page.meta.get("template") != STAMP_TEMPLATE:
+            return context
+        del page.meta["template"]  # (MkDocs has taken its template: the page's own meta again)
+        assert self._stamper is not None
+        context["digest_stamped"] = Markup(self._stamper.html(page, context, "main.html"))
+        return context
 
     def _set_build_date(self) -> None:
         """MkDocs stamps sitemap.xml with the build time unless SOURCE_DATE_EPOCH is set:
@@ -357,6 +400,10 @@ class DigestPlugin(BasePlugin[base.LegacyConfig]):  # type: ignore[no-untyped-ca
 
     def on_post_build(self, config: Any) -> None:
         self._restore_build_date()  # the sitemap, the only page that needs it, is written
+        if self._stamper is not None:
+            stamper, self._stamper = self._stamper, None
+            log.info(f"digest: {stamper.stamped} pages stamped from {len(stamper.frames)} renders of their "
+                     f"frame; {stamper.rendered} rendered in full")
         self.base_pages = {**self.base_pages, **self._hashes}  # (a preview writes a few pages)
         if self.plan.preview_of and self._rebuild_request is not None:
             # Shown; now the exact build (its search index too). The server sees this
@@ -459,6 +506,14 @@ def _names_a_theme(config: Any) -> bool:
     with open(config.config_file_path, encoding="utf-8") as handle:
         raw = yaml_load(handle)
     return not isinstance(raw, dict) or "theme" in raw or "INHERIT" in raw
+
+
+def _page_context_handlers(plugin: DigestPlugin, plugins: Any) -> list[str]:
+    """The other plugins (or hooks) with an on_page_context: each may change what the
+    theme shows of any page, so with them pages are rendered by the theme."""
+    origins = getattr(plugins, "_event_origins", {})
+    return sorted({str(origins.get(method, "a plugin")) for method in plugins.events["page_context"]
+                   if getattr(method, "__self__", None) is not plugin})
 
 
 def _version(package: str) -> str:

@@ -47,7 +47,9 @@ def synthetic_papers(sample: Sequence[Paper], count: int, *, seed: int = 0,
     ordered = sorted(sample, key=lambda p: p.slug)
     sentences = [re.split(r"(?<=[.!?])\s+", p.abstract.strip()) for p in ordered]
     title_words = [p.title.split() for p in ordered]
-    vocabulary = _GrowingVocabulary(rng, sum(len(p.abstract.split()) for p in ordered)) if new_words else None
+    # A generator of its own, so that the papers are the same ones with or without new words.
+    vocabulary = (_GrowingVocabulary(random.Random(f"{seed} new words"), sum(len(p.abstract.split()) for p in ordered))
+                  if new_words else None)
     taken: set[str] = set()
     papers = []
     for i in range(count):
@@ -104,7 +106,8 @@ class _GrowingVocabulary:
 
     def _invent(self) -> str:
         """A word no text holds: its number in syllables (three at least), "zo..." in front."""
-        number, syllables = self.invented, []
+        number = self.invented
+        syllables: list[str] = []
         self.invented += 1
         while number or len(syllables) < 3:
             number, digit = divmod(number, len(_SYLLABLES))

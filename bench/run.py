@@ -162,15 +162,30 @@ from generator.rendering.plan import SitePlan
 content = Path(sys.argv[1])
 options = SiteOptions(site_url="https://bench.example.org/")
 times = {}
+cpu = {}  # processor seconds of each stage: on a shared machine, less noisy than wall time
 matchers = Matchers()  # one per build, as plan_site makes it: checking and grouping share its finds
+
+
+class stage:
+    def __init__(self, name): self.name = name
+    def __enter__(self): self.wall, self.cpu = time.perf_counter(), time.process_time()
+    def __exit__(self, *exc):
+        times[self.name] = time.perf_counter() - self.wall
+        cpu[self.name] = time.process_time() - self.cpu
+
+
 with full_collections_paused():  # as plan_site runs these stages
-    t = time.perf_counter(); digest = load_digest(content, matchers=matchers); times["load+validate"] = time.perf_counter() - t
-    t = time.perf_counter(); analysis = analyse(digest, related=options.related, matchers=matchers); times["group+relate"] = time.perf_counter() - t
-    t = time.perf_counter(); pages = render_pages(analysis, options); times["render"] = time.perf_counter() - t
-    t = time.perf_counter()
-    files = plan_feeds(analysis, options) | plan_data(analysis, options) | plan_bibliographies(analysis, options)
-    times["feeds+data"] = time.perf_counter() - t
+    with stage("load+validate"):
+        digest = load_digest(content, matchers=matchers)
+    with stage("group+relate"):
+        analysis = analyse(digest, related=options.related, matchers=matchers)
+    with stage("render"):
+        pages = render_pages(analysis, options)
+    with stage("feeds+data"):
+        files = plan_feeds(analysis, options) | plan_data(analysis, options) | plan_bibliographies(analysis, options)
 times["before MkDocs"] = sum(times.values())
+times.update({f"{name} cpu": seconds for name, seconds in cpu.items()})
+times["before MkDocs cpu"] = sum(cpu.values())
 t = time.perf_counter()
 rendered = sum(len(page.html) for page in pages.values())  # rendered when MkDocs asks for each: all of them
 times["paper pages"] = time.perf_counter() - t
@@ -437,6 +452,13 @@ def print_table(rows: list[dict[str, object]], core_only: dict[str, object] | No
               f"| {core['before MkDocs']:.2f} s | {core['paper pages']:.2f} s "
               f"| | {core['peak_mb']:.0f} MB | | | | | | | | | | |")
     print()
+    for row in [*rows, *([core_only] if core_only else [])]:
+        core = row["core"]
+        assert isinstance(core, dict)
+        if "before MkDocs cpu" in core:
+            print(f"{row['papers']:,}{row.get('label') or ''} papers, processor time of the core stages: "
+                  + ", ".join(f"{name} {core[name + ' cpu']:.2f} s"
+                              for name in ("load+validate", "group+relate", "render", "feeds+data", "before MkDocs")))
     for row in rows:
         builds, floors = row["digest_build_runs_s"], row["floor_runs_s"]
         assert isinstance(builds, list) and isinstance(floors, list)

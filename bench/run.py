@@ -4,8 +4,10 @@
     python bench/run.py --sizes 200 --core 0    # a quick run
 
 For each size it makes a synthetic digest (abstracts stitched from the bundled
-papers' sentences, the bundled taxonomy, added dates spread over a year) under
-bench/out/, then measures, each in a fresh process, --repeat times (3 unless told;
+papers' sentences, with new rare words at Heaps' law's rate unless `--corpus sample`;
+the bundled taxonomy; added dates spread over a year) under bench/out/, and one of
+--listing papers imported at once from a listing of word salad (all added the same
+day, most papers left to automatic themes), then measures, each in a fresh process, --repeat times (3 unless told;
 the digest's build and the floor's in turn; the table shows medians, the JSON every run):
 
 - the core stages (load+validate, group+relate, render (the plan's pages: list pages
@@ -77,19 +79,47 @@ def run_measured(command: list[str], cwd: Path) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
-def make_digest(size: int) -> Path:
+# The synthetic corpora (generator/synthetic.py): "heaps", the bundled papers' sentences
+# stitched, with a vocabulary that grows as real abstracts' does; "sample", the same
+# without new words (every word common: the corpus of the runs before 2026-12-02).
+CORPORA = ("heaps", "sample")
+
+
+def make_digest(size: int, corpus: str = "heaps") -> Path:
     from generator.content import load_digest
     from generator.synthetic import synthetic_papers, write_papers
 
-    project = OUT / f"digest-{size}"
+    project = OUT / f"{corpus}-{size}"
     if (project / "content" / "papers").is_dir() and len(list((project / "content" / "papers").iterdir())) == size:
         (project / "mkdocs.yml").write_text(MKDOCS_YML.format(docs="content", plugin="  - digest\n"))
         return project
     shutil.rmtree(project, ignore_errors=True)
     (project / "content").mkdir(parents=True)
     sample = load_digest(ROOT / "content").papers
-    write_papers(project / "content", synthetic_papers(sample, size, seed=size))
+    write_papers(project / "content", synthetic_papers(sample, size, seed=size, new_words=corpus == "heaps"))
     shutil.copy(ROOT / "content" / "themes.yml", project / "content" / "themes.yml")
+    (project / "mkdocs.yml").write_text(MKDOCS_YML.format(docs="content", plugin="  - digest\n"))
+    return project
+
+
+def make_listing_digest(size: int) -> Path:
+    """`size` papers imported at once from one pasted listing (`digest import listing`),
+    all added the same day, with word-salad titles and abstracts (synthetic.listing_text):
+    the bundled taxonomy's rules hold few of them, so most go to automatic themes, and
+    no paper is older than the newest month (no archive bundle for search)."""
+    from generator.content import load_digest
+    from generator.synthetic import listing_text
+
+    project = OUT / f"listing-{size}"
+    papers = project / "content" / "papers"
+    if not (papers.is_dir() and len(list(papers.iterdir())) == size):
+        shutil.rmtree(project, ignore_errors=True)
+        (project / "content").mkdir(parents=True)
+        shutil.copy(ROOT / "content" / "themes.yml", project / "content" / "themes.yml")
+        listing = project / "listing.txt"
+        listing.write_text(listing_text(load_digest(ROOT / "content").papers, size, seed=size), encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "generator.cli", "import", "listing", str(listing),
+                        "--added", "2026-11-26"], cwd=project, check=True, stdout=subprocess.DEVNULL)
     (project / "mkdocs.yml").write_text(MKDOCS_YML.format(docs="content", plugin="  - digest\n"))
     return project
 
@@ -132,15 +162,30 @@ from generator.rendering.plan import SitePlan
 content = Path(sys.argv[1])
 options = SiteOptions(site_url="https://bench.example.org/")
 times = {}
+cpu = {}  # processor seconds of each stage: on a shared machine, less noisy than wall time
 matchers = Matchers()  # one per build, as plan_site makes it: checking and grouping share its finds
+
+
+class stage:
+    def __init__(self, name): self.name = name
+    def __enter__(self): self.wall, self.cpu = time.perf_counter(), time.process_time()
+    def __exit__(self, *exc):
+        times[self.name] = time.perf_counter() - self.wall
+        cpu[self.name] = time.process_time() - self.cpu
+
+
 with full_collections_paused():  # as plan_site runs these stages
-    t = time.perf_counter(); digest = load_digest(content, matchers=matchers); times["load+validate"] = time.perf_counter() - t
-    t = time.perf_counter(); analysis = analyse(digest, related=options.related, matchers=matchers); times["group+relate"] = time.perf_counter() - t
-    t = time.perf_counter(); pages = render_pages(analysis, options); times["render"] = time.perf_counter() - t
-    t = time.perf_counter()
-    files = plan_feeds(analysis, options) | plan_data(analysis, options) | plan_bibliographies(analysis, options)
-    times["feeds+data"] = time.perf_counter() - t
+    with stage("load+validate"):
+        digest = load_digest(content, matchers=matchers)
+    with stage("group+relate"):
+        analysis = analyse(digest, related=options.related, matchers=matchers)
+    with stage("render"):
+        pages = render_pages(analysis, options)
+    with stage("feeds+data"):
+        files = plan_feeds(analysis, options) | plan_data(analysis, options) | plan_bibliographies(analysis, options)
 times["before MkDocs"] = sum(times.values())
+times.update({f"{name} cpu": seconds for name, seconds in cpu.items()})
+times["before MkDocs cpu"] = sum(cpu.values())
 t = time.perf_counter()
 rendered = sum(len(page.html) for page in pages.values())  # rendered when MkDocs asks for each: all of them
 times["paper pages"] = time.perf_counter() - t
@@ -256,12 +301,12 @@ def warm_disk(folder: Path) -> None:
             path.read_bytes()
 
 
-def bench_size(size: int, repeat: int, unstamped: bool = False) -> dict[str, object]:
-    """One size's row. The builds run `repeat` times, the digest's and the floor's in
-    turn, and the row keeps each one's median: on a shared machine a single run can be
-    30% off, and a slow spell then hits both alike. The core stages are run as often.
-    With `unstamped`, each turn also builds the digest with `stamp_pages: false`."""
-    project = make_digest(size)
+def bench_size(size: int, repeat: int, project: Path, label: str = "", unstamped: bool = False) -> dict[str, object]:
+    """One size's row, for the digest in `project`. The builds run `repeat` times, the
+    digest's and the floor's in turn, and the row keeps each one's median: on a shared
+    machine a single run can be 30% off, and a slow spell then hits both alike. The core
+    stages are run as often. With `unstamped`, each turn also builds the digest with
+    `stamp_pages: false`."""
     floor = make_floor(project)
     warm_disk(project / "content")
     warm_disk(floor / "docs")
@@ -284,7 +329,7 @@ def bench_size(size: int, repeat: int, unstamped: bool = False) -> dict[str, obj
             cold()
         builds.append(run_measured([sys.executable, "-m", "generator.cli", "build", "-q"], project))
         floors.append(run_measured([sys.executable, "-m", "mkdocs", "build", "-q"], floor))
-    row: dict[str, object] = {"papers": size, "core": {key: statistics.median(c[key] for c in cores) for key in cores[0]},
+    row: dict[str, object] = {"papers": size, "label": label, "core": {key: statistics.median(c[key] for c in cores) for key in cores[0]},
                               "core_runs": cores}
     row["digest_build_s"] = statistics.median(wall for wall, _ in builds)
     row["digest_build_peak_mb"] = max(peak for _, peak in builds)
@@ -302,9 +347,9 @@ def bench_size(size: int, repeat: int, unstamped: bool = False) -> dict[str, obj
     return row
 
 
-def copy_of_digest(size: int, name: str) -> Path:
+def copy_of_digest(size: int, name: str, corpus: str) -> Path:
     """A fresh copy of the synthetic digest of `size` papers, content and config only."""
-    source = make_digest(size)
+    source = make_digest(size, corpus)
     project = OUT / f"{name}-{size}"
     shutil.rmtree(project, ignore_errors=True)
     project.mkdir(parents=True)
@@ -314,7 +359,7 @@ def copy_of_digest(size: int, name: str) -> Path:
     return project
 
 
-def daily_case(size: int, added: int = 50) -> dict[str, object]:
+def daily_case(size: int, corpus: str, added: int = 50) -> dict[str, object]:
     """The day's work: a digest of `size` papers, built (twice, as in daily use: a build
     keeps the site it replaces as the next build's starting point), gets `added` new
     ones; time the warm `digest build`, and compare its site with a clean build."""
@@ -324,12 +369,13 @@ def daily_case(size: int, added: int = 50) -> dict[str, object]:
     from generator.content import load_digest
     from generator.synthetic import synthetic_papers, write_papers
 
-    project = copy_of_digest(size, "daily")
+    project = copy_of_digest(size, "daily", corpus)
     build = [sys.executable, "-m", "generator.cli", "build", "-q"]
     cold, _ = run_measured(build, project)
     run_measured(build, project)  # yesterday's build too: a digest in daily use has been built before
     sample = load_digest(ROOT / "content").papers
-    new = synthetic_papers(sample, added, seed=size + 1, last_day=dt.date(2026, 11, 27), days=1)
+    new = synthetic_papers(sample, added, seed=size + 1, last_day=dt.date(2026, 11, 27), days=1,
+                           new_words=corpus == "heaps")
     write_papers(project / "content", [replace(p, id=f"new-{p.id}", slug=f"new-{p.slug}") for p in new])
     started = time.time()
     warm, _ = run_measured(build, project)
@@ -341,14 +387,14 @@ def daily_case(size: int, added: int = 50) -> dict[str, object]:
             "pages_rendered": rendered}
 
 
-def serve_case(size: int) -> dict[str, object]:
+def serve_case(size: int, corpus: str) -> dict[str, object]:
     """`digest serve` on a digest of `size` papers: seconds from saving one paper's file
     (a new title) until the server returns its page with that title, and until the
     archive page lists it (the exact build, which follows the preview, writes that one)."""
     import socket
     import urllib.request
 
-    project = copy_of_digest(size, "serve")
+    project = copy_of_digest(size, "serve", corpus)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -405,7 +451,7 @@ def print_table(rows: list[dict[str, object]], core_only: dict[str, object] | No
         site = row["digest_site"]
         assert isinstance(core, dict) and isinstance(site, dict)
         ratio = float(row["digest_build_s"]) / float(row["floor_s"])  # type: ignore[arg-type]
-        print(f"| {row['papers']:,} | {core['load+validate']:.2f} s | {core['group+relate']:.2f} s "
+        print(f"| {row['papers']:,}{row.get('label') or ''} | {core['load+validate']:.2f} s | {core['group+relate']:.2f} s "
               f"| {core['render']:.2f} s | {core['feeds+data']:.2f} s | {core['before MkDocs']:.2f} s "
               f"| {core['paper pages']:.2f} s | {core['search index']:.2f} s "
               f"| {core['peak_mb']:.0f} MB | {row['digest_build_s']:.1f} s | {row['floor_s']:.1f} s | {ratio:.2f} "
@@ -414,15 +460,22 @@ def print_table(rows: list[dict[str, object]], core_only: dict[str, object] | No
     if core_only:
         core = core_only["core"]
         assert isinstance(core, dict)
-        print(f"| {core_only['papers']:,} (core only) | {core['load+validate']:.2f} s "
+        print(f"| {core_only['papers']:,} (core only){core_only.get('label') or ''} | {core['load+validate']:.2f} s "
               f"| {core['group+relate']:.2f} s | {core['render']:.2f} s | {core['feeds+data']:.2f} s "
               f"| {core['before MkDocs']:.2f} s | {core['paper pages']:.2f} s "
               f"| | {core['peak_mb']:.0f} MB | | | | | | | | | | |")
     print()
+    for row in [*rows, *([core_only] if core_only else [])]:
+        core = row["core"]
+        assert isinstance(core, dict)
+        if "before MkDocs cpu" in core:
+            print(f"{row['papers']:,}{row.get('label') or ''} papers, processor time of the core stages: "
+                  + ", ".join(f"{name} {core[name + ' cpu']:.2f} s"
+                              for name in ("load+validate", "group+relate", "render", "feeds+data", "before MkDocs")))
     for row in rows:
         builds, floors = row["digest_build_runs_s"], row["floor_runs_s"]
         assert isinstance(builds, list) and isinstance(floors, list)
-        print(f"{row['papers']:,} papers, each run: `digest build` {', '.join(f'{s:.1f}' for s in builds)} s; "
+        print(f"{row['papers']:,}{row.get('label') or ''} papers, each run: `digest build` {', '.join(f'{s:.1f}' for s in builds)} s; "
               f"floor {', '.join(f'{s:.1f}' for s in floors)} s")
         if "unstamped_build_s" in row:
             runs = row["unstamped_build_runs_s"]
@@ -439,6 +492,11 @@ def _search(cost: object) -> str:
     return f"{cost['download_mb']:.2f} MB | {cost['first_result_s']:.1f} s"
 
 
+def _label(corpus: str) -> str:
+    """How a row names its corpus: the default one goes unnamed."""
+    return "" if corpus == "heaps" else f" ({corpus})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[200, 2000, 10000])
@@ -449,6 +507,12 @@ def main() -> None:
                         help="size of the preview case: edit one paper under `digest serve` (0 to skip)")
     parser.add_argument("--unstamped", action="store_true",
                         help="also build each size with `stamp_pages: false`, in the same turns")
+    parser.add_argument("--corpus", choices=CORPORA, default="heaps",
+                        help="heaps: a vocabulary that grows as real abstracts' does (Heaps' law); "
+                             "sample: the bundled papers' words only, as in runs before 2026-12-02")
+    parser.add_argument("--listing", type=int, default=10_000,
+                        help="size of the listing case: papers imported at once from one listing of word salad, "
+                             "all added the same day (0 to skip)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of the core stages, `digest build` and the floor per size; medians are shown")
     args = parser.parse_args()
@@ -456,21 +520,27 @@ def main() -> None:
     rows = []
     for size in args.sizes:
         print(f"{size} papers ...", file=sys.stderr)
-        rows.append(bench_size(size, args.repeat, unstamped=args.unstamped))
+        rows.append(bench_size(size, args.repeat, make_digest(size, args.corpus), _label(args.corpus),
+                               unstamped=args.unstamped))
+    if args.listing:
+        print(f"{args.listing} papers imported at once from a listing ...", file=sys.stderr)
+        rows.append(bench_size(args.listing, args.repeat, make_listing_digest(args.listing), " (listing)",
+                               unstamped=args.unstamped))
     core_only = None
     if args.core:
         print(f"{args.core} papers, core only ...", file=sys.stderr)
-        content = make_digest(args.core) / "content"
+        content = make_digest(args.core, args.corpus) / "content"
         warm_disk(content)
-        core_only = {"papers": args.core, "core": core_stages(content, search=False)}
+        core_only = {"papers": args.core, "label": _label(args.corpus),
+                     "core": core_stages(content, search=False)}
     daily = None
     if args.daily:
         print(f"{args.daily} papers, daily case ...", file=sys.stderr)
-        daily = daily_case(args.daily)
+        daily = daily_case(args.daily, args.corpus)
     serve = None
     if args.serve:
         print(f"{args.serve} papers, digest serve ...", file=sys.stderr)
-        serve = serve_case(args.serve)
+        serve = serve_case(args.serve, args.corpus)
     print_table(rows, core_only)
     if daily:
         print(f"\ndaily case: {daily['added']} papers added to a built digest of {daily['papers']:,}: "
@@ -481,7 +551,7 @@ def main() -> None:
         print(f"\npreview: under `digest serve` with {serve['papers']:,} papers, a saved paper's page was "
               f"served updated {serve['update_s']:.1f} s later, the archive page {serve['exact_s']:.1f} s later "
               f"(first build {serve['first_build_s']:.1f} s)")
-    (OUT / "results.json").write_text(json.dumps({"rows": rows, "core_only": core_only, "daily": daily,
+    (OUT / "results.json").write_text(json.dumps({"corpus": args.corpus, "rows": rows, "core_only": core_only, "daily": daily,
                                                   "serve": serve},
                                                  indent=1))
     print(f"\nwritten {OUT / 'results.json'}", file=sys.stderr)

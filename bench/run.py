@@ -116,6 +116,7 @@ def make_listing_digest(size: int) -> Path:
         shutil.rmtree(project, ignore_errors=True)
         (project / "content").mkdir(parents=True)
         shutil.copy(ROOT / "content" / "themes.yml", project / "content" / "themes.yml")
+        (project / "mkdocs.yml").write_text(MKDOCS_YML.format(docs="content", plugin="  - digest\n"))
         listing = project / "listing.txt"
         listing.write_text(listing_text(load_digest(ROOT / "content").papers, size, seed=size), encoding="utf-8")
         subprocess.run([sys.executable, "-m", "generator.cli", "import", "listing", str(listing),

@@ -26,6 +26,7 @@ from ..slugs import slugify, unique_slug
 # _term_pattern and surface_form are imported from here by the taxonomy helpers and tests.
 from .labels import (
     DESCRIPTION_TERMS,
+    Texts,
     class_term_scores,
     completed,
     describe,
@@ -299,7 +300,7 @@ def auto_themes(papers: Sequence[Paper], matrix: sparse.csr_matrix, terms: Seque
     taken = set(taken_slugs)
     for number in range(count):
         # Title and abstract apart, so that no phrase runs from one into the other.
-        texts = [text for i in members[number].tolist() for text in (papers[i].title, papers[i].abstract)]
+        texts = Texts([text for i in members[number].tolist() for text in (papers[i].title, papers[i].abstract)])
         held_by = np.asarray(present[cores[number]].sum(axis=0)).ravel()
         candidates = ranked_terms(scores[number], held_by, terms, TERMS_PER_THEME)
         forms = {t: surface_form(t, texts) for t in candidates}

@@ -112,6 +112,33 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"{first}(?<![\w-]{first}){words}(?![\w-])", re.IGNORECASE)
 
 
+class Texts(tuple[str, ...]):
+    """A theme's texts with their casefolded forms: a phrase can only match a text whose
+    casefolded form holds each of its words, and that substring test is many times
+    cheaper than the phrase's pattern (the patterns over every text took most of the
+    time of naming themes at 10,000 papers)."""
+
+    folded: tuple[str, ...]
+
+    def __new__(cls, texts: Sequence[str]) -> Texts:
+        made = super().__new__(cls, texts)
+        made.folded = tuple(text.casefold() for text in made)
+        return made
+
+    def holding(self, phrase: str) -> list[str]:
+        words = phrase.casefold().split()
+        return [text for text, folded in zip(self, self.folded) if all(w in folded for w in words)]
+
+
+def holding(phrase: str, texts: Sequence[str]) -> Sequence[str]:
+    """The texts that may hold the phrase (each of its words, ignoring case): the only ones
+    its pattern (_term_pattern) can match in, or the pattern followed by a word."""
+    if isinstance(texts, Texts):
+        return texts.holding(phrase)
+    words = phrase.casefold().split()
+    return [text for text in texts if all(w in text.casefold() for w in words)]
+
+
 def surface_form(term: str, texts: Sequence[str]) -> str | None:
     """The term as the papers write it, or None when it never appears as such.
 
@@ -120,15 +147,7 @@ def surface_form(term: str, texts: Sequence[str]) -> str | None:
     mark a name or an acronym ("LoRA", "SFT", "LLMs"), not where they start a title word.
     """
     pattern = _term_pattern(term)
-    # Only texts holding every word of the term can match: a substring test first is
-    # many times cheaper than the pattern (casefold, as the pattern ignores case).
-    words = term.split()
-
-    def may_hold(text: str) -> bool:
-        folded = text.casefold()
-        return all(w in folded for w in words)
-
-    forms = Counter(m.group(0) for text in texts if may_hold(text) for m in pattern.finditer(text))
+    forms = Counter(m.group(0) for text in holding(term, texts) for m in pattern.finditer(text))
     if not forms:
         return None
     form = min(forms, key=lambda f: (-forms[f], f))
@@ -140,6 +159,7 @@ def completed(phrase: str, texts: Sequence[str]) -> str:
     """The phrase and the word that follows it in at least half of its uses, if one does
     ("causal language" -> "causal language models"), twice at most."""
     for _ in range(2):
+        texts = holding(phrase, texts)
         alone = _term_pattern(phrase)
         followed = re.compile(alone.pattern + r"[\s-]+([A-Za-z][\w-]*)", re.IGNORECASE)
         uses = sum(len(alone.findall(t)) for t in texts)
@@ -161,6 +181,7 @@ def is_modifier(phrase: str, texts: Sequence[str]) -> bool:
         return True  # (a piece of a sentence: no topic either)
     if any(c.isupper() for c in phrase[1:]) or phrase.isupper():
         return False
+    texts = holding(phrase, texts)
     alone = _term_pattern(phrase)
     followed = re.compile(alone.pattern + r"[ ]+([A-Za-z][\w-]*)", re.IGNORECASE)
     uses = sum(len(alone.findall(t)) for t in texts)
@@ -171,6 +192,7 @@ def is_modifier(phrase: str, texts: Sequence[str]) -> bool:
 def noun_after(phrase: str, texts: Sequence[str]) -> str | None:
     """The phrase and the word the papers most often write after it, when that pair is in
     at least MIN_MEMBERS_WITH_TERM uses ("counterfactual" -> "counterfactual explanations")."""
+    texts = holding(phrase, texts)
     followed = re.compile(_term_pattern(phrase).pattern + r"[ ]+([A-Za-z][\w-]*)", re.IGNORECASE)
     after = Counter(m.group(1).lower() for t in texts for m in followed.finditer(t)
                     if m.group(1).lower() not in ENGLISH_STOP_WORDS and m.group(1).lower() not in SENTENCE_VERBS)

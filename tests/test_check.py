@@ -76,7 +76,8 @@ UNKNOWN_KEY_WARNING = "content/papers/x.md:4: warning: unknown key 'autors' is i
 
 def test_a_warning_fails_check_under_strict_as_it_fails_the_build(check: Checker) -> None:
     strict_failure = ("0 error(s), 1 warning(s); strict (mkdocs.yml, or --strict): the build fails on the 1 "
-                      "warning(s) too; fix them, or pass --no-strict")
+                      "warning(s) too; fix them, or set `strict: false` in mkdocs.yml "
+                      "(`--no-strict` checks as if it were)")
     assert check({"x.md": UNKNOWN_KEY}) == (1, [UNKNOWN_KEY_WARNING, strict_failure])  # mkdocs.yml: strict
 
 

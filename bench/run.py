@@ -65,18 +65,46 @@ plugins:
 
 
 def run_measured(command: list[str], cwd: Path) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of a command run in its own process."""
+    """(wall seconds, peak memory in MB) of a command run in its own process. The peak
+    is of the process and all its children at once (Pagefind runs beside the build),
+    their resident memory summed, sampled every 0.1 s."""
     # Written-back first: the last command's 200 MB of pages, flushed during this one,
     # would slow it by seconds, and by more or less from run to run.
     os.sync()
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_rss(process.pid))
+        time.sleep(0.1)
     wall = time.perf_counter() - start
     stderr = process.stderr.read().decode() if process.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
+    if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, peak / 2**20
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of a process and its descendants, from /proc (0 where there is none)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as file:
+                fields = file.read().rsplit(b")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)  # field 4: the parent
+        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")  # field 24: resident pages
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
 
 
 # The synthetic corpora (generator/synthetic.py): "heaps", the bundled papers' sentences
@@ -444,9 +472,9 @@ def _same_tree(comparison: Any) -> bool:
 def print_table(rows: list[dict[str, object]], core_only: dict[str, object] | None) -> None:
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
     print("| papers | load+validate | group+relate | render | feeds+data | before MkDocs | paper pages "
-          "| search index | core peak | digest build | floor (bare MkDocs) | ratio | paper page | site "
+          "| search index | core peak | digest build | build peak | floor (bare MkDocs) | ratio | paper page | site "
           "| pagefind folder | search download | first result | floor: search download | floor: first result |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         core = row["core"]
         site = row["digest_site"]
@@ -455,7 +483,8 @@ def print_table(rows: list[dict[str, object]], core_only: dict[str, object] | No
         print(f"| {row['papers']:,}{row.get('label') or ''} | {core['load+validate']:.2f} s | {core['group+relate']:.2f} s "
               f"| {core['render']:.2f} s | {core['feeds+data']:.2f} s | {core['before MkDocs']:.2f} s "
               f"| {core['paper pages']:.2f} s | {core['search index']:.2f} s "
-              f"| {core['peak_mb']:.0f} MB | {row['digest_build_s']:.1f} s | {row['floor_s']:.1f} s | {ratio:.2f} "
+              f"| {core['peak_mb']:.0f} MB | {row['digest_build_s']:.1f} s | {row['digest_build_peak_mb']:.0f} MB "
+              f"| {row['floor_s']:.1f} s | {ratio:.2f} "
               f"| {site['paper_page_kb']:.1f} kB | {site['site_mb']:.1f} MB | {site['search_index_mb']:.1f} MB "
               f"| {_search(row.get('digest_search'))} | {_search(row.get('floor_search'))} |")
     if core_only:
@@ -464,7 +493,7 @@ def print_table(rows: list[dict[str, object]], core_only: dict[str, object] | No
         print(f"| {core_only['papers']:,} (core only){core_only.get('label') or ''} | {core['load+validate']:.2f} s "
               f"| {core['group+relate']:.2f} s | {core['render']:.2f} s | {core['feeds+data']:.2f} s "
               f"| {core['before MkDocs']:.2f} s | {core['paper pages']:.2f} s "
-              f"| | {core['peak_mb']:.0f} MB | | | | | | | | | | |")
+              f"| | {core['peak_mb']:.0f} MB | | | | | | | | | | | |")
     print()
     for row in [*rows, *([core_only] if core_only else [])]:
         core = row["core"]
@@ -484,6 +513,13 @@ def print_table(rows: list[dict[str, object]], core_only: dict[str, object] | No
             print(f"{row['papers']:,} papers, `digest build` with `stamp_pages: false` (in the same turns): median "
                   f"{row['unstamped_build_s']:.1f} s ({float(row['unstamped_build_s']) / float(row['floor_s']):.2f}"  # type: ignore[arg-type]
                   f" of the floor), each run {', '.join(f'{s:.1f}' for s in runs)} s")
+
+
+def _of_floor(daily: dict[str, object], rows: list[dict[str, object]]) -> str:
+    """The warm build against the floor of the same size and corpus in this run, if it has one."""
+    floors = [float(row["floor_s"]) for row in rows  # type: ignore[arg-type]
+              if row["papers"] == daily["papers"] and "listing" not in str(row.get("label"))]
+    return f" ({float(daily['warm_s']) / floors[0]:.2f} of the floor)" if floors else ""  # type: ignore[arg-type]
 
 
 def _search(cost: object) -> str:
@@ -546,7 +582,7 @@ def main() -> None:
     if daily:
         print(f"\ndaily case: {daily['added']} papers added to a built digest of {daily['papers']:,}: "
               f"warm `digest build` {daily['warm_s']:.1f} s (cold {daily['cold_s']:.1f} s), "
-              f"{daily['pages_rendered']:,} pages rendered again; "
+              f"{daily['pages_rendered']:,} pages rendered again{_of_floor(daily, rows)}; "
               f"site identical to a clean build: {'yes' if daily['identical'] else 'NO'}")
     if serve:
         print(f"\npreview: under `digest serve` with {serve['papers']:,} papers, a saved paper's page was "

@@ -258,14 +258,13 @@ def soft_cluster(matrix: sparse.csr_matrix) -> tuple[list[list[int]], np.ndarray
     if n < MIN_PAPERS_TO_CLUSTER or matrix.shape[1] == 0 or matrix.nnz == 0:  # noise, or nothing to tell apart
         return [[0] for _ in range(n)], np.ones((n, 1))
     sample = matrix[np.unique(np.linspace(0, n - 1, min(n, FIT_SAMPLE)).round().astype(int))]
-    if n > FIT_SAMPLE:
-        # Only the terms the sample holds: a topic weighs no other term, and NMF's work grows
-        # with the columns (at 100,000 papers the digest has 20 times the sample's terms,
-        # and fitting on all of them took minutes). Fewer columns draw other random numbers
-        # in NNDSVD's randomized SVD, so themes differ from fitting on all columns: hence
-        # only above FIT_SAMPLE papers, never for the bundled digest.
-        held = np.flatnonzero(np.diff(sample.tocsc().indptr))
-        sample, matrix = sample[:, held], matrix[:, held]
+    # Only the terms the sample holds: a topic weighs no other term, and NMF's work grows
+    # with the columns (a few hundred papers left to automatic themes hold a third of the
+    # digest's terms; at 100,000 papers the digest has 20 times the sample's terms). Of a
+    # sample of many, only the terms two of its papers share: what one paper alone says
+    # is no topic, and they were half of the columns left.
+    held = np.flatnonzero(np.diff(sample.tocsc().indptr) >= (2 if n > FIT_SAMPLE else 1))
+    sample, matrix = sample[:, held], matrix[:, held]
     topics = _settle(sample, _best_topics(sample, n))
     weights = _weigh(matrix, topics)
     totals = weights.sum(axis=1, keepdims=True)

@@ -119,15 +119,23 @@ class Texts(tuple[str, ...]):
     time of naming themes at 10,000 papers)."""
 
     folded: tuple[str, ...]
+    held: dict[tuple[str, ...], list[str]]
 
     def __new__(cls, texts: Sequence[str]) -> Texts:
         made = super().__new__(cls, texts)
         made.folded = tuple(text.casefold() for text in made)
+        made.held = {}
         return made
 
     def holding(self, phrase: str) -> list[str]:
-        words = phrase.casefold().split()
-        return [text for text, folded in zip(self, self.folded) if all(w in folded for w in words)]
+        # Naming a theme asks about each phrase several times (its form, what follows it,
+        # whether it is a modifier): each set of words is looked for once.
+        words = tuple(phrase.casefold().split())
+        found = self.held.get(words)
+        if found is None:
+            found = self.held[words] = [text for text, folded in zip(self, self.folded)
+                                        if all(w in folded for w in words)]
+        return found
 
 
 def holding(phrase: str, texts: Sequence[str]) -> Sequence[str]:

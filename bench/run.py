@@ -8,7 +8,7 @@ papers' sentences, with new rare words at Heaps' law's rate unless `--corpus sam
 the bundled taxonomy; added dates spread over a year) under bench/out/, and one of
 --listing papers imported at once from a listing of word salad (all added the same
 day, most papers left to automatic themes), then measures, each in a fresh process, --repeat times (3 unless told;
-the digest's build and the floor's in turn; the table shows medians, the JSON every run):
+once above 20,000 papers; the digest's build and the floor's in turn; the table shows medians, the JSON every run):
 
 - the core stages (load+validate, group+relate, render (the plan's pages: list pages
   rendered, paper pages keyed), feeds+data, their sum "before MkDocs" (run as plan_site
@@ -111,6 +111,9 @@ def tree_rss(root: int) -> int:
 # stitched, with a vocabulary that grows as real abstracts' does; "sample", the same
 # without new words (every word common: the corpus of the runs before 2026-12-02).
 CORPORA = ("heaps", "sample")
+# Above this many papers, a size's row is measured once (not --repeat times) and without
+# the core's search index column (see bench_size).
+ONE_BUNDLE = 20_000
 
 
 def make_digest(size: int, corpus: str = "heaps") -> Path:
@@ -349,9 +352,11 @@ def bench_size(size: int, repeat: int, project: Path, label: str = "", unstamped
             shutil.rmtree(leftover, ignore_errors=True)
         (project / "content" / "themes.auto.yml").unlink(missing_ok=True)
 
-    for _ in range(repeat):
+    for _ in range(repeat if size <= ONE_BUNDLE else 1):  # a large size's turn takes many minutes
         cold()
-        cores.append(core_stages(project / "content"))
+        # Pagefind over every record in one bundle, as this column times it, took 9.8 GB and
+        # 13 minutes at 100,000 papers: a build makes bundles of search_bundle papers instead.
+        cores.append(core_stages(project / "content", search=size <= ONE_BUNDLE))
         if unstamped:  # (first, so that the site the row measures is the stamped build's)
             plain.append(run_measured([sys.executable, "-m", "generator.cli", "build", "-q", "-f",
                                        "mkdocs-unstamped.yml"], project))
@@ -482,7 +487,7 @@ def print_table(rows: list[dict[str, object]], core_only: dict[str, object] | No
         ratio = float(row["digest_build_s"]) / float(row["floor_s"])  # type: ignore[arg-type]
         print(f"| {row['papers']:,}{row.get('label') or ''} | {core['load+validate']:.2f} s | {core['group+relate']:.2f} s "
               f"| {core['render']:.2f} s | {core['feeds+data']:.2f} s | {core['before MkDocs']:.2f} s "
-              f"| {core['paper pages']:.2f} s | {core['search index']:.2f} s "
+              f"| {core['paper pages']:.2f} s | {_seconds(core.get('search index'))} "
               f"| {core['peak_mb']:.0f} MB | {row['digest_build_s']:.1f} s | {row['digest_build_peak_mb']:.0f} MB "
               f"| {row['floor_s']:.1f} s | {ratio:.2f} "
               f"| {site['paper_page_kb']:.1f} kB | {site['site_mb']:.1f} MB | {site['search_index_mb']:.1f} MB "
@@ -513,6 +518,10 @@ def print_table(rows: list[dict[str, object]], core_only: dict[str, object] | No
             print(f"{row['papers']:,} papers, `digest build` with `stamp_pages: false` (in the same turns): median "
                   f"{row['unstamped_build_s']:.1f} s ({float(row['unstamped_build_s']) / float(row['floor_s']):.2f}"  # type: ignore[arg-type]
                   f" of the floor), each run {', '.join(f'{s:.1f}' for s in runs)} s")
+
+
+def _seconds(value: object) -> str:
+    return f"{value:.2f} s" if isinstance(value, float) else "n/a"
 
 
 def _of_floor(daily: dict[str, object], rows: list[dict[str, object]]) -> str:

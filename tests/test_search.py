@@ -11,8 +11,10 @@ import json
 import os
 import stat
 import subprocess
+import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,10 +57,10 @@ def fragments(folder: Path) -> dict[str, dict[str, object]]:
 
 
 def pagefind_children() -> list[int]:
-    """This process's child processes running Pagefind (Linux)."""
+    """This process's child processes running Pagefind (Linux), or `nice` about to."""
     children = [int(pid) for task in Path("/proc/self/task").iterdir()
                 for pid in (task / "children").read_text().split()]
-    return [pid for pid in children if Path(f"/proc/{pid}/comm").read_text().strip() == "pagefind"]
+    return [pid for pid in children if Path(f"/proc/{pid}/comm").read_text().strip() in ("pagefind", "nice")]
 
 
 def job_threads() -> list[str]:
@@ -150,6 +152,45 @@ def test_cancel_mid_run_leaves_no_process_thread_or_folder(tmp_path: Path, temp_
     with pytest.raises(BuildError, match="^search: the index was cancelled before it was made$"):
         job.wait()
     job.cancel()  # again: nothing left to do
+
+
+# Pagefind started from one thread while another multiplies matrices (an archive
+# bundle's job while NMF fits topics): started with a fork, this hung the whole process.
+STARTS_BESIDE_BLAS = """
+import os, sys, threading
+import numpy as np
+from generator.engine.search import IndexJob
+def multiply():
+    matrix = np.random.default_rng(0).random((600, 600))
+    while True:
+        matrix @ matrix
+threading.Thread(target=multiply, daemon=True).start()
+def start_and_cancel():
+    for _ in range(30):
+        IndexJob("en").cancel()
+starter = threading.Thread(target=start_and_cancel, daemon=True)
+starter.start()
+starter.join(timeout=60)
+print("hung" if starter.is_alive() else "started", flush=True)
+os._exit(0)
+"""
+
+
+def test_pagefind_starts_while_another_thread_multiplies_matrices(temp_dir: Path) -> None:
+    result = subprocess.run([sys.executable, "-c", STARTS_BESIDE_BLAS], cwd=REPO, capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "TMPDIR": str(temp_dir)})
+    assert result.stdout == "started\n", result.stderr
+
+
+def test_pagefind_runs_at_a_lower_priority(temp_dir: Path) -> None:
+    job = IndexJob("en")
+    try:
+        (child,) = pagefind_children()
+        while Path(f"/proc/{child}/comm").read_text().strip() != "pagefind":
+            time.sleep(0.01)  # `nice` has yet to start it
+        assert os.getpriority(os.PRIO_PROCESS, child) == os.getpriority(os.PRIO_PROCESS, 0) + 10
+    finally:
+        job.cancel()
 
 
 def test_cancel_before_the_last_document_leaves_nothing(temp_dir: Path) -> None:

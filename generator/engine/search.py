@@ -236,8 +236,8 @@ class IndexJob:
         self._printed = tempfile.TemporaryFile()  # not a pipe: one nobody reads can fill and stall Pagefind
         try:
             self._process = subprocess.Popen(
-                [str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._printed,
-                preexec_fn=_lower_priority if os.name == "posix" else None)
+                [*_AT_LOWER_PRIORITY, str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=self._printed)
         except OSError as exc:
             self._printed.close()
             shutil.rmtree(self._work, ignore_errors=True)
@@ -421,14 +421,16 @@ def _frame(number: int, message: dict[str, object]) -> bytes:
     return base64.b64encode(json.dumps({"message_id": number, "payload": message}).encode()) + b","
 
 
-def _lower_priority() -> None:
-    """Run in Pagefind's process before it starts, so that every thread it starts has
-    it. MkDocs renders the pages on one thread meanwhile, and the build waits for that
-    thread: on a machine with few cores, or busy with other work, Pagefind would take
-    turns with it. At a lower priority Pagefind gets the time MkDocs leaves, and the whole
-    machine once MkDocs is done. Kept to one call: `preexec_fn` runs between fork and
-    exec, where little is safe in a process with threads."""
-    os.nice(10)
+# Pagefind runs at a lower priority: MkDocs renders the pages on one thread meanwhile, and
+# the build waits for that thread; on a machine with few cores, or busy with other work,
+# Pagefind would take turns with it. At a lower priority it gets the time MkDocs leaves,
+# and the whole machine once MkDocs is done. Through the `nice` program, so that every
+# thread Pagefind starts has it, and not with Popen's preexec_fn: that makes Python fork
+# rather than vfork, and a fork runs OpenBLAS's fork handler, which waits for a matrix
+# product on another thread while holding the interpreter lock that thread needs. An
+# archive bundle's Pagefind started while NMF ran hung a 100,000-paper build for good.
+_NICE = shutil.which("nice") if os.name == "posix" else None
+_AT_LOWER_PRIORITY: list[str] = [_NICE, "-n", "10"] if _NICE is not None else []
 
 
 def write_index(folder: Path, records: Sequence[SearchRecord], html_pages: Sequence[tuple[str, str]],

@@ -307,7 +307,11 @@ def search_cost(site: Path, query: str = "reasoning") -> dict[str, float] | None
                 page.locator("input.md-search__input").click()
                 result = ".md-search-result__item"
             page.keyboard.type(query)
-            page.wait_for_selector(result, timeout=120_000)
+            try:
+                page.wait_for_selector(result, timeout=120_000)
+            except Exception as error:  # Material's search crashed the tab at 100,000 pages
+                browser.close()
+                return {"failed": str(error).splitlines()[0]}
             seconds = time.perf_counter() - start
             counted = [(after, _body_size(r)) for after, r in responses
                        if after or any(part in r.url for part in SEARCH_PATHS)]
@@ -535,6 +539,8 @@ def _search(cost: object) -> str:
     """Two cells: what the reader downloaded for a first result, and how long it took."""
     if not isinstance(cost, dict):
         return "n/a | n/a"
+    if "failed" in cost:
+        return f"{cost['failed']} | n/a"
     return f"{cost['download_mb']:.2f} MB | {cost['first_result_s']:.1f} s"
 
 

@@ -60,7 +60,8 @@ def check(config_file: Path, strict: bool | None = None) -> int:
     if errors or failing:
         print(f"{errors} error(s), {warnings} warning(s)"
               + (f"; strict (mkdocs.yml, or --strict): the build fails on the {failing} warning(s) too; "
-                 "fix them, or set `strict: false` in mkdocs.yml (`--no-strict` checks as if it were)" if failing and not errors else ""), file=sys.stderr)
+                 "fix them, or set `strict: false` in mkdocs.yml (`--no-strict` checks as if it were)"
+                 if failing and not errors else ""), file=sys.stderr)
         return 1
     curated, automatic = _theme_counts(digest, matchers)
     print(f"{len(digest.papers)} papers, {curated + automatic} themes"

@@ -73,6 +73,13 @@ def test_a_listing_import_of_another_format_names_the_importer(project: Path, ca
     assert snapshot(project / "content") == {}
 
 
+def test_a_listing_whose_first_title_starts_with_a_tag_is_a_listing(project: Path) -> None:
+    listing = project / "listing.txt"
+    listing.write_text("<think> Tokens Are All You Need\nWe study reasoning traces.\n", encoding="utf-8")
+    assert main(["import", "listing", str(listing), "--added", "2026-11-26"]) == 0
+    assert sorted(snapshot(project / "content")) == ["papers/think-tokens-are-all-you-need.md"]
+
+
 def test_import_dry_run_shows_what_would_be_added_and_writes_nothing(project: Path,
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     listing = project / "listing.txt"

@@ -54,11 +54,16 @@ def parse_listing(text: str, source: str) -> list[ImportedPaper]:
     return papers
 
 
+# How a markup document starts: an XML declaration, a doctype, a comment, or the root of a
+# web page or a feed. Not any "<": a paper's title may start with one ("<think> tokens ...").
+MARKUP_START = re.compile(r"<(?:\?xml|!doctype|!--|html\b|(?:\w+:)?(?:feed|rss|rdf)\b)", re.IGNORECASE)
+
+
 def _refuse_other_formats(text: str, source: str) -> None:
     """A file that is plainly another importer's (XML, JSON) would pair its lines into
     nonsense papers, or fail with a pairing error that hides the real mistake."""
     start = text.lstrip()[:2000]
-    if start.startswith("<"):
+    if MARKUP_START.match(start):
         if re.search(r"<(?:\w+:)?(?:feed|rss|rdf:RDF)\b", start):
             raise ImportError_(f"{source}:1: this is an Atom or RSS feed (an arXiv API response or announcement "
                                "feed), not a pasted listing; import it with `digest import arxiv FILE`")

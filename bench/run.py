@@ -84,6 +84,9 @@ def run_measured(command: list[str], cwd: Path) -> tuple[float, float]:
     return wall, peak / 2**20
 
 
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
 def tree_rss(root: int) -> int:
     """Resident bytes of a process and its descendants, from /proc (0 where there is none)."""
     children: dict[int, list[int]] = {}
@@ -98,7 +101,7 @@ def tree_rss(root: int) -> int:
             continue
         pid = int(entry.name)
         children.setdefault(int(fields[1]), []).append(pid)  # field 4: the parent
-        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")  # field 24: resident pages
+        rss[pid] = int(fields[21]) * PAGE_SIZE  # field 24: resident pages
     total, stack = 0, [root]
     while stack:
         pid = stack.pop()

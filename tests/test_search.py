@@ -157,7 +157,7 @@ def test_cancel_mid_run_leaves_no_process_thread_or_folder(tmp_path: Path, temp_
 # Pagefind started from one thread while another multiplies matrices (an archive
 # bundle's job while NMF fits topics): started with a fork, this hung the whole process.
 STARTS_BESIDE_BLAS = """
-import os, sys, threading
+import os, threading
 import numpy as np
 from generator.engine.search import IndexJob
 def multiply():
